@@ -1,0 +1,126 @@
+// parseKv / parseModuleArgs against ansible's own parse_kv and ad-hoc argument handling, on the same strings
+// (one python process for the whole batch).
+import { describe, expect, test } from "bun:test";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ArgsError } from "../../../src/errors.ts";
+import { isFreeFormModule, parseKv, parseModuleArgs } from "../../../src/modules/_parse-kv.ts";
+import { SYSTEM_PYTHON } from "../../helpers/ansible.ts";
+
+const CASES: string[] = JSON.parse(readFileSync(join(import.meta.dir, "../../fixtures/modules-a/kv-cases.json"), "utf8"));
+
+type Outcome = { ok: Record<string, unknown> } | { error: string };
+
+// Runs the oracle: parse_kv with and without check_raw, and the ad-hoc path (cli/adhoc.py _play_ds followed by
+// ModuleArgsParser, which rejects extra params) for each [module, text].
+function oracle(kv: string[], adhoc: [string, string][]): { kv: [Outcome, Outcome][]; adhoc: Outcome[] } {
+  const py = `
+import json, sys
+from ansible import constants as C
+from ansible.parsing.splitter import parse_kv
+from ansible.parsing.mod_args import ModuleArgsParser
+from ansible.parsing.utils.yaml import from_yaml
+from ansible.errors import AnsibleParserError
+def run(f):
+    try:
+        return {"ok": f()}
+    except AnsibleParserError as e:
+        return {"error": e.message}
+def adhoc(module, raw):
+    args = None
+    if raw and raw.startswith('{') and raw.endswith('}'):
+        try:
+            args = from_yaml(raw.strip(), json_only=True)
+        except AnsibleParserError:
+            pass
+    if not args:
+        args = parse_kv(raw, check_raw=module in C.MODULE_REQUIRE_ARGS)
+    ModuleArgsParser({'action': {'module': module, 'args': args}}).parse()
+    return args
+data = json.load(sys.stdin)
+print(json.dumps({
+    "kv": [[run(lambda: parse_kv(s)), run(lambda: parse_kv(s, check_raw=True))] for s in data["kv"]],
+    "adhoc": [run(lambda: adhoc(m, s)) for m, s in data["adhoc"]],
+}))
+`;
+  const r = spawnSync(SYSTEM_PYTHON, ["-c", py], { input: JSON.stringify({ kv, adhoc }), encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`oracle failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+function ours(f: () => Record<string, unknown>): Outcome {
+  try {
+    return { ok: f() };
+  } catch (e) {
+    if (e instanceof ArgsError) return { error: e.message };
+    throw e;
+  }
+}
+
+const ADHOC: [string, string][] = [
+  ["ping", ""], ["ping", "data=x"], ["ping", "hello"], ["ping", '{"data": "j"}'], ["ping", "{}"], ["ping", "{bad json}"],
+  ["ping", ' {"data": "j"}'], ["ping", '{"data": "j"} '], ["command", "echo hi creates=/x"], ["command", '{"cmd": "ls"}'],
+  ["shell", "echo $HOME | wc -c chdir=/tmp"], ["raw", "uname -a executable=/bin/bash"], ["script", "x.sh a=b"],
+  ["ansible.builtin.command", "echo a=b"], ["ansible.legacy.shell", "k=v echo"], ["copy", "src=a dest=b"],
+  ["set_fact", "a b"], ["include_vars", "file.yml"], ["file", "path=/x state=touch mode=0644"],
+  ["debug", 'msg="{{ x }}"'], ["command", "a='b"], ["ping", "  data=x"], ["win_shell", "dir c=d"],
+];
+
+describe("parseKv matches ansible's parse_kv", () => {
+  const expected = oracle(CASES, ADHOC);
+
+  test.each(CASES.map((s, i) => [JSON.stringify(s), i] as const))("%s", (_label, i) => {
+    const s = CASES[i] as string;
+    const [plain, raw] = expected.kv[i] as [Outcome, Outcome];
+    expect(ours(() => parseKv(s))).toEqual(plain);
+    expect(ours(() => parseKv(s, true))).toEqual(raw);
+  });
+
+  test.each(ADHOC.map(([m, s], i) => [m, JSON.stringify(s), i] as const))("ad-hoc -m %s -a %s", (m, _label, i) => {
+    const want = expected.adhoc[i] as Outcome;
+    const got = ours(() => parseModuleArgs(m, ADHOC[i]?.[1] ?? ""));
+    if ("error" in want && "error" in got) {
+      // The allowed-modules list comes from a frozenset, so ansible's order varies run to run.
+      const cut = (t: string): string => t.replace(/following modules: .*/s, "");
+      expect(cut(got.error)).toEqual(cut(want.error));
+    } else {
+      expect(got).toEqual(want);
+    }
+  });
+});
+
+describe("parseModuleArgs errors", () => {
+  test("bad quoting is an ArgsError with ansible's message", () => {
+    let err: unknown;
+    try {
+      parseModuleArgs("ping", "data='x");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ArgsError);
+    expect((err as ArgsError).code).toBe("MODULE_ARGS_INVALID");
+    expect((err as ArgsError).message).toBe("failed at splitting arguments, either an unbalanced jinja2 block or quotes: data='x");
+  });
+
+  test("extra params on a k=v module name the module and carry a hint", () => {
+    let err: unknown;
+    try {
+      parseModuleArgs("copy", "src=a oops");
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ArgsError);
+    expect((err as ArgsError).message).toStartWith("this task 'copy' has extra params");
+    expect((err as ArgsError).hint).toContain('"oops"');
+  });
+});
+
+test("isFreeFormModule knows ansible's free-form modules in every spelling", () => {
+  for (const m of ["command", "ansible.builtin.shell", "ansible.legacy.raw", "script", "ansible.windows.win_command"]) {
+    expect(isFreeFormModule(m)).toBe(true);
+  }
+  for (const m of ["ping", "copy", "set_fact", "ansible.builtin.include_vars", "ansible.builtin.ansible.windows.win_shell"]) {
+    expect(isFreeFormModule(m)).toBe(false);
+  }
+});
