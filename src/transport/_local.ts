@@ -35,7 +35,7 @@ class LocalConnection implements Connection {
       if (req.module.native) return await runNativeModule(req.module.native, req.args, ctx);
       if (!req.module.resolved) throw new Error(`module ${req.module.name} was neither native nor resolved`);
       const python = await discoverPython(this.#target.vars, this.#defaults.env);
-      return await runAnsibleModuleLocally(req.module.resolved, req.args, ctx, python, req.verbosity);
+      return await runAnsibleModuleLocally(req.module.resolved, req.args, ctx, python);
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }

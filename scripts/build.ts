@@ -1,0 +1,37 @@
+// `npm run build`: gate/ -> dist/ftl_gate.pyz (deterministic), then `bun build --compile` -> dist/ftl2 with
+// the pyz embedded as an asset and the version and gate hash defined at compile time.
+import { mkdirSync, writeFileSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { buildPyz } from "./build-pyz.ts";
+import pkg from "../package.json" with { type: "json" };
+
+const root = join(import.meta.dir, "..");
+const dist = join(root, "dist");
+mkdirSync(dist, { recursive: true });
+
+const pyz = buildPyz(join(root, "gate"));
+const pyzPath = join(dist, "ftl_gate.pyz");
+writeFileSync(pyzPath + ".tmp", pyz.bytes);
+renameSync(pyzPath + ".tmp", pyzPath);
+writeFileSync(join(dist, "ftl_gate.sha256"), pyz.sha256 + "\n");
+console.log(`gate: ${pyz.files.length} files, ${pyz.bytes.length} bytes, sha256 ${pyz.sha256}`);
+
+const outfile = join(dist, "ftl2");
+const proc = Bun.spawnSync(
+  [
+    process.execPath, "build", "--compile", "--bytecode", "--minify-syntax", "--minify-whitespace",
+    "--external", "cpu-features",
+    "--asset-naming=[name].[ext]",
+    "--define", `FTL2_VERSION=${JSON.stringify(pkg.version)}`,
+    "--define", `FTL2_GATE_SHA256=${JSON.stringify(pyz.sha256)}`,
+    join(root, "src", "main.ts"), pyzPath,
+    "--outfile", outfile + ".tmp",
+  ],
+  { cwd: root, stdout: "inherit", stderr: "inherit" },
+);
+if (proc.exitCode !== 0) {
+  console.error(`bun build --compile failed (exit ${proc.exitCode})`);
+  process.exit(1);
+}
+renameSync(outfile + ".tmp", outfile);
+console.log(`built ${outfile}`);

@@ -1,0 +1,50 @@
+// Everything the CLI touches outside itself, injected so tests run commands in-process.
+export interface OutStream {
+  write(text: string): void;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export type SignalName = "SIGINT" | "SIGTERM";
+
+export interface CliIO {
+  /** Arguments after the program name. */
+  argv: string[];
+  /** The name the program was invoked as (basename), e.g. "ftl2" or "ansible-runner". */
+  argv0: string;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  stdout: OutStream;
+  stderr: OutStream;
+  /** Subscribes to SIGINT/SIGTERM; returns the unsubscribe function. */
+  onSignal: (handler: (sig: SignalName) => void) => () => void;
+  /** Reads a secret from the terminal (for -k/-K); undefined when there is no terminal. */
+  promptSecret?: (prompt: string) => Promise<string | undefined>;
+}
+
+/** The real process's IO. */
+export function processIO(argv = process.argv.slice(2)): CliIO {
+  const out = (s: NodeJS.WriteStream): OutStream => ({
+    write: (t) => void s.write(t),
+    isTTY: s.isTTY === true,
+    columns: s.columns,
+  });
+  return {
+    argv,
+    argv0: (process.argv[1] ?? process.argv0 ?? "ftl2").split("/").pop() ?? "ftl2",
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: out(process.stdout),
+    stderr: out(process.stderr),
+    onSignal(handler) {
+      const onInt = () => handler("SIGINT");
+      const onTerm = () => handler("SIGTERM");
+      process.on("SIGINT", onInt);
+      process.on("SIGTERM", onTerm);
+      return () => {
+        process.off("SIGINT", onInt);
+        process.off("SIGTERM", onTerm);
+      };
+    },
+  };
+}
