@@ -1,0 +1,227 @@
+"""The gate's loop: read frames, answer requests, many at once, until Shutdown or end of input.
+
+The main thread only reads; Module and Get requests run on worker threads and replies are written
+whole under one lock, matched to requests by id. Put chunks are applied on the reading thread so
+the chunks of one file land in the order they were sent.
+"""
+import base64
+import binascii
+import concurrent.futures
+import hashlib
+import os
+import sys
+import traceback
+
+from . import messages, native, protocol, transfer
+from .cache import BundleCache, BundleError, sha256_file
+from .runner import ModuleRunner
+
+DEFAULT_SHUTDOWN_TIMEOUT = 10.0
+_FRAME_OVERHEAD = 4096
+
+
+class _Stop(Exception):
+    def __init__(self, code):
+        Exception.__init__(self, "stop")
+        self.code = code
+
+
+def default_python_module(name):
+    """Dotted module to run for a module name: ansible.builtin.X -> ansible.modules.X, FQCN -> collection."""
+    parts = name.split(".")
+    if len(parts) == 1 or (len(parts) == 3 and parts[0] == "ansible" and parts[1] in ("builtin", "legacy")):
+        return "ansible.modules." + parts[-1]
+    if len(parts) == 3:
+        return "ansible_collections.%s.%s.plugins.modules.%s" % tuple(parts)
+    raise BundleError("bad_message", "Module: cannot derive python_module from name %r; send python_module" % name)
+
+
+def compute_gate_hash():
+    """sha256 of the running .pyz, or of the package sources when run from a checkout."""
+    archive = sys.argv[0] if sys.argv else ""
+    if archive and os.path.isfile(archive) and archive.endswith(".pyz"):
+        return sha256_file(archive)
+    digest = hashlib.sha256()
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in sorted(os.listdir(here)):
+        if name.endswith(".py"):
+            digest.update(name.encode("utf-8") + b"\0")
+            with open(os.path.join(here, name), "rb") as f:
+                digest.update(f.read())
+    return digest.hexdigest()
+
+
+class Gate(object):
+    def __init__(self, reader, writer, cache=None, runner=None, max_workers=64, gate_hash=None):
+        self.reader = reader
+        self.out = protocol.FrameWriter(writer)
+        self.cache = cache or BundleCache()
+        self.runner = runner or ModuleRunner()
+        self.gate_hash = gate_hash or compute_gate_hash()
+        self.max_frame = protocol.DEFAULT_MAX_FRAME
+        self.greeted = False
+        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=max_workers)
+        self._inflight = set()
+
+    def serve(self):
+        """Run until Shutdown (0), end of input (0) or an unrecoverable stream (1); returns the exit code."""
+        try:
+            while True:
+                try:
+                    msg_type, data, msg_id = protocol.read_frame(self.reader, self.max_frame)
+                except protocol.EndOfStream:
+                    return self._stop_now(0)
+                except protocol.FrameError as e:
+                    if e.fatal:
+                        self._send("GateSystemError", {"message": e.message, "traceback": ""}, None)
+                        return self._stop_now(1)
+                    self._send("Error", {"code": e.code, "message": e.message}, e.msg_id)
+                    continue
+                self._dispatch(msg_type, data, msg_id)
+        except _Stop as stop:
+            return stop.code
+
+    def _dispatch(self, msg_type, data, msg_id):
+        try:
+            messages.validate(msg_type, data)
+        except messages.MessageError as e:
+            self._send("Error", {"code": e.code, "message": e.message}, msg_id)
+            return
+        if msg_type not in messages.REQUESTS:
+            self._send("Error", {"code": "unexpected_type",
+                                 "message": "%s is sent by the gate, not to it" % msg_type}, msg_id)
+        elif msg_type == "Hello":
+            self._hello(data, msg_id)
+        elif not self.greeted:
+            self._send("Error", {"code": "hello_required",
+                                 "message": "the first message must be Hello, got %s" % msg_type}, msg_id)
+        elif msg_type == "Shutdown":
+            raise _Stop(self._shutdown(data, msg_id))
+        elif msg_type == "Put":
+            self._guarded(self._put, data, msg_id)
+        else:
+            handler = self._module if msg_type == "Module" else self._get
+            future = self._pool.submit(self._guarded, handler, data, msg_id)
+            self._inflight.add(future)
+            future.add_done_callback(self._inflight.discard)
+
+    def _guarded(self, handler, data, msg_id):
+        try:
+            handler(data, msg_id)
+        except (BundleError, transfer.TransferError, messages.MessageError) as e:
+            self._send("Error", {"code": e.code, "message": e.message}, msg_id)
+        except Exception as e:
+            self._send("GateSystemError", {"message": "%s: %s" % (type(e).__name__, e),
+                                           "traceback": traceback.format_exc()}, msg_id)
+
+    def _send(self, msg_type, data, msg_id):
+        try:
+            self.out.send(msg_type, data, msg_id)
+        except (OSError, ValueError):
+            pass  # the controller is gone; the reading loop sees the end of input
+
+    # Hello {version, capabilities, max_frame?} -> Hello {version, gate_hash, python, pid, capabilities}
+    def _hello(self, data, msg_id):
+        if data["version"] != messages.PROTOCOL_VERSION:
+            self._send("Error", {"code": "version_mismatch",
+                                 "message": "controller speaks protocol version %s, this gate speaks %d"
+                                            % (data["version"], messages.PROTOCOL_VERSION)}, msg_id)
+            raise _Stop(self._stop_now(1))
+        if "max_frame" in data:
+            if data["max_frame"] < _FRAME_OVERHEAD or data["max_frame"] > 0xFFFFFFFF:
+                self._send("Error", {"code": "bad_message", "message": "Hello: max_frame must be between "
+                                     "%d and %d" % (_FRAME_OVERHEAD, 0xFFFFFFFF)}, msg_id)
+                return
+            self.max_frame = data["max_frame"]
+            self.out.max_frame = data["max_frame"]
+        self.greeted = True
+        self._send("Hello", {
+            "version": messages.PROTOCOL_VERSION,
+            "gate_hash": self.gate_hash,
+            "python": {"version": "%d.%d.%d" % tuple(sys.version_info[:3]), "executable": sys.executable},
+            "pid": os.getpid(),
+            "capabilities": list(messages.GATE_CAPABILITIES),
+            "max_frame": self.max_frame,
+        }, msg_id)
+
+    # Module {name, args, check_mode?, diff_mode?, bundle_hash?, python_module?, bundle?, timeout?, fork?}
+    #   -> ModuleResult {result, rc, stdout?, stderr?, timed_out?} | ModuleNotFound {name, bundle_hash}
+    def _module(self, data, msg_id):
+        name = data["name"]
+        bundle_hash = data.get("bundle_hash")
+        if data.get("bundle") is None and bundle_hash is None:
+            func = native.lookup(name)
+            if func is None:
+                self._send("ModuleNotFound", {"name": name, "bundle_hash": None}, msg_id)
+            else:
+                self._send("ModuleResult", native.run_native(func, data["args"]), msg_id)
+            return
+        if data.get("bundle") is not None:
+            try:
+                raw = base64.b64decode(data["bundle"].encode("ascii"), validate=True)
+            except (binascii.Error, ValueError, UnicodeEncodeError) as e:
+                raise BundleError("bad_bundle", "Module: bundle is not valid base64: %s" % e)
+            bundle_hash, path = self.cache.store(raw, bundle_hash)
+        else:
+            path = self.cache.lookup(bundle_hash)
+            if path is None:
+                self._send("ModuleNotFound", {"name": name, "bundle_hash": bundle_hash}, msg_id)
+                return
+        python_module = data.get("python_module") or default_python_module(name)
+        result = self.runner.run(path, python_module, name, data["args"],
+                                 check_mode=data.get("check_mode", False), diff_mode=data.get("diff_mode", False),
+                                 timeout=data.get("timeout"), fork=data.get("fork", True))
+        self._send("ModuleResult", result, msg_id)
+
+    # Put {path, mode?, chunk, offset, last} -> PutResult {path, written, size?, sha256?}
+    def _put(self, data, msg_id):
+        self._send("PutResult", transfer.put(data), msg_id)
+
+    # Get {path, offset, length} -> GetResult {path, offset, chunk, eof, size}
+    def _get(self, data, msg_id):
+        max_chunk = (self.max_frame - _FRAME_OVERHEAD) * 3 // 4
+        self._send("GetResult", transfer.get(data, max_chunk), msg_id)
+
+    # Shutdown {timeout?} -> in-flight replies, then Goodbye {} as the last frame
+    def _shutdown(self, data, msg_id):
+        pending = list(self._inflight)
+        _, not_done = concurrent.futures.wait(pending, timeout=data.get("timeout", DEFAULT_SHUTDOWN_TIMEOUT))
+        if not_done:
+            self.runner.children.kill_all()
+        self._pool.shutdown(wait=True)
+        self._send("Goodbye", {}, msg_id)
+        return 0
+
+    def _stop_now(self, code):
+        self.runner.children.kill_all()
+        self._pool.shutdown(wait=True)
+        return code
+
+
+def main(argv=None):
+    """Entry point: protocol on the original stdin/stdout, which are then taken away from everyone else.
+
+    Stray output from imported module_utils or child processes must never reach the protocol stream,
+    so fd 1 is pointed at stderr and fd 0 at /dev/null once the protocol has its own copies.
+    """
+    import signal
+    proto_in = os.fdopen(os.dup(0), "rb")
+    proto_out = os.fdopen(os.dup(1), "wb")
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    os.dup2(2, 1)
+    gate = Gate(proto_in, proto_out, cache=BundleCache(os.environ.get("FTL_GATE_CACHE_DIR")))
+
+    def on_signal(signum, frame):
+        gate.runner.children.kill_all()
+        os._exit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_signal)
+    code = gate.serve()
+    try:
+        proto_out.flush()
+    except OSError:
+        pass
+    return code

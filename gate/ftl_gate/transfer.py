@@ -1,0 +1,110 @@
+"""Put and Get: files streamed in chunks, so neither side ever holds a whole file in memory.
+
+A Put writes to ``<path>.ftl-part`` and renames it over ``<path>`` on the last chunk, so readers
+never see half a file. Chunks must arrive in order (the server applies Puts in arrival order).
+"""
+import base64
+import binascii
+import hashlib
+import os
+
+PART_SUFFIX = ".ftl-part"
+
+
+class TransferError(Exception):
+    def __init__(self, code, message):
+        Exception.__init__(self, message)
+        self.code = code
+        self.message = message
+
+
+def _decode_chunk(text):
+    try:
+        return base64.b64decode(text.encode("ascii"), validate=True)
+    except (binascii.Error, ValueError, UnicodeEncodeError) as e:
+        raise TransferError("bad_message", "Put: chunk is not valid base64: %s" % e)
+
+
+def _os_error(e):
+    return TransferError("io_error", str(e))
+
+
+def put(data):
+    """Apply one Put chunk; returns the PutResult data."""
+    path = os.path.expanduser(data["path"])
+    part = path + PART_SUFFIX
+    chunk = _decode_chunk(data["chunk"])
+    offset = data["offset"]
+    try:
+        if offset == 0:
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        else:
+            try:
+                fd = os.open(part, os.O_WRONLY)
+            except OSError:
+                raise TransferError("bad_offset", "Put: no upload of %s in progress; the first chunk must "
+                                    "have offset 0, got %d" % (path, offset))
+        try:
+            size = os.fstat(fd).st_size
+            if size != offset:
+                raise TransferError("bad_offset", "Put: chunk offset %d for %s does not follow the %d bytes "
+                                    "received so far" % (offset, path, size))
+            os.lseek(fd, offset, os.SEEK_SET)
+            view = memoryview(chunk)
+            while view:
+                view = view[os.write(fd, view):]
+            if data["last"]:
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        reply = {"path": path, "written": len(chunk)}
+        if data["last"]:
+            _set_mode(part, path, data.get("mode"))
+            reply["sha256"] = _sha256(part)
+            reply["size"] = os.stat(part).st_size
+            os.rename(part, path)
+        return reply
+    except OSError as e:
+        raise _os_error(e)
+
+
+def _set_mode(part, path, mode):
+    if mode is None:
+        try:
+            mode = os.stat(path).st_mode & 0o7777
+        except OSError:
+            umask = os.umask(0o022)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+    os.chmod(part, mode)
+
+
+def _sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def get(data, max_chunk):
+    """Read one Get chunk; returns the GetResult data. ``length`` is clamped to ``max_chunk``."""
+    path = os.path.expanduser(data["path"])
+    offset = data["offset"]
+    length = data["length"]
+    if offset < 0 or length < 0:
+        raise TransferError("bad_message", "Get: offset and length must not be negative")
+    try:
+        with open(path, "rb") as f:
+            size = os.fstat(f.fileno()).st_size
+            f.seek(offset)
+            chunk = f.read(min(length, max_chunk))
+    except OSError as e:
+        raise _os_error(e)
+    return {
+        "path": path,
+        "offset": offset,
+        "chunk": base64.b64encode(chunk).decode("ascii"),
+        "eof": offset + len(chunk) >= size,
+        "size": size,
+    }

@@ -1,0 +1,25 @@
+"""Tiny stand-in modules (no Ansible needed) that reproduce the ways a module can behave or fail."""
+
+FILES = {
+    "tmods/__init__.py": "",
+    # Echoes what it was given and where it ran.
+    "tmods/echo.py": (
+        "import json, os, sys\n"
+        "args = json.loads(sys.stdin.read())['ANSIBLE_MODULE_ARGS']\n"
+        "print(json.dumps({'args': args, 'cwd': os.getcwd(), 'argv': sys.argv, 'name': __name__}))\n"
+    ),
+    # Prints noise around its JSON, as modules with chatty libraries do.
+    "tmods/junk.py": "print('hello from a library')\nprint('{\"ok\": true}')\nprint('bye')\n",
+    "tmods/crash.py": "raise RuntimeError('kaput')\n",
+    "tmods/exit3.py": "import sys\nsys.stderr.write('giving up\\n')\nsys.exit(3)\n",
+    # Sleeps; optionally leaves a grandchild running and records its pid in a file first.
+    "tmods/sleeper.py": (
+        "import json, subprocess, sys, time\n"
+        "args = json.loads(sys.stdin.read())['ANSIBLE_MODULE_ARGS']\n"
+        "if args.get('pidfile'):\n"
+        "    p = subprocess.Popen(['sleep', '60'])\n"
+        "    open(args['pidfile'], 'w').write(str(p.pid))\n"
+        "time.sleep(args.get('seconds', 0))\n"
+        "print(json.dumps({'slept': args.get('seconds', 0)}))\n"
+    ),
+}
