@@ -1,0 +1,349 @@
+// ansible.builtin.file in TypeScript: states file, directory, touch, absent, link and hard, with the same
+// arguments, result keys, diff and messages as the Ansible module (modules/file.py).
+import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
+import { link, mkdir, open, readlink, readdir, rename, rm, rmdir, symlink, unlink } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import {
+  type AttrContext, type Diff, FILE_COMMON_ARGS, type FsArgs, ModuleFail, addPathInfo, failResult, gidOf, groupName,
+  pathState, pyOsError, setFsAttributesIfDifferent, uidOf, userName,
+} from "./_file-attrs.ts";
+import { type Stamp, defaultStamp, stampFor, updateTimestamps } from "./_file-times.ts";
+import type { ModuleContext, ModuleParams, ModuleResult, ModuleSpec, NativeModule } from "./_types.ts";
+
+const spec: ModuleSpec = {
+  args: {
+    state: { type: "str", choices: ["absent", "directory", "file", "hard", "link", "touch"] },
+    path: { type: "path", required: true, aliases: ["dest", "name"] },
+    _original_basename: { type: "str" },
+    recurse: { type: "bool", default: false },
+    force: { type: "bool", default: false },
+    follow: { type: "bool", default: true },
+    _diff_peek: { type: "bool" },
+    src: { type: "path" },
+    modification_time: { type: "str" },
+    modification_time_format: { type: "str", default: "%Y%m%d%H%M.%S" },
+    access_time: { type: "str" },
+    access_time_format: { type: "str", default: "%Y%m%d%H%M.%S" },
+    ...FILE_COMMON_ARGS,
+  },
+  supportsCheckMode: true,
+};
+
+interface Job {
+  p: ModuleParams;
+  ctx: AttrContext;
+  cwd: string;
+  mtime: Stamp;
+  atime: Stamp;
+}
+
+/** os.path.expanduser(os.path.expandvars(p)), as the `path` argument type does. */
+export function expandPath(p: string, env: Readonly<Record<string, string | undefined>>): string {
+  const vars = p.replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string | undefined, b: string | undefined) => env[(a ?? b)!] ?? m);
+  return vars === "~" || vars.startsWith("~/") ? (env.HOME ?? "~") + vars.slice(1) : vars;
+}
+
+/** load_file_common_arguments: the followed path plus mode/owner/group/attributes. */
+function fileArgs(job: Job, path: string): FsArgs {
+  let target = path;
+  if (job.p.follow && isLink(path)) target = realpathOrSelf(path);
+  const { mode, owner, group, attributes } = job.p as { mode?: unknown; owner?: string; group?: string; attributes?: string };
+  return { path: target, mode, owner, group, attributes };
+}
+
+const isLink = (p: string): boolean => lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
+const isDir = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+function realpathOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    // os.path.realpath never fails: a dangling link resolves as far as it can.
+    return resolve(dirname(p), readlinkSync(p));
+  }
+}
+
+async function applyAttrs(job: Job, args: FsArgs, changed: boolean, diff?: Diff): Promise<boolean> {
+  changed = await setFsAttributesIfDifferent(args, changed, diff, job.ctx);
+  return (await updateTimestamps(args.path, job.mtime, job.atime, job.ctx.checkMode, diff)) || changed;
+}
+
+async function initialDiff(path: string, state: string, prev: string): Promise<Diff> {
+  const diff: Diff = { before: { path }, after: { path } };
+  if (prev !== state) {
+    diff.before.state = prev;
+    diff.after.state = state;
+    if (state === "absent" && prev === "directory") {
+      const walk = { directories: [] as string[], files: [] as string[] };
+      const visit = async (dir: string): Promise<void> => {
+        const entries = await readdir(dir, { withFileTypes: true });
+        // os.walk lists a directory's subdirectories and files before descending, top-down.
+        const dirs = entries.filter((e) => e.isDirectory()).map((e) => join(dir, e.name));
+        walk.directories.push(...dirs);
+        walk.files.push(...entries.filter((e) => !e.isDirectory()).map((e) => join(dir, e.name)));
+        for (const d of dirs) await visit(d);
+      };
+      await visit(path);
+      diff.before.path_content = walk;
+    }
+  }
+  return diff;
+}
+
+async function ensureAbsent(job: Job, path: string): Promise<ModuleResult> {
+  const prev = await pathState(path);
+  if (prev === "absent") return { path, changed: false, state: "absent" };
+  const diff = await initialDiff(path, "absent", prev);
+  if (!job.ctx.checkMode) {
+    if (prev === "directory") {
+      await rm(path, { recursive: true }).catch((e) => {
+        throw new ModuleFail(`rmtree failed: ${pyOsError(e)}`);
+      });
+    } else {
+      await unlink(path).catch((e: NodeJS.ErrnoException) => {
+        if (e.code !== "ENOENT") throw new ModuleFail(`unlinking failed: ${pyOsError(e)} `, { path });
+      });
+    }
+  }
+  return { path, changed: true, diff, state: "absent" };
+}
+
+async function executeTouch(job: Job, path: string): Promise<ModuleResult> {
+  const prev = await pathState(path);
+  let changed = false;
+  if (prev === "absent") {
+    if (job.ctx.checkMode) return { dest: path, changed: true };
+    try {
+      await (await open(path, "w")).close();
+      changed = true;
+    } catch (e) {
+      throw new ModuleFail(`Error, could not touch target: ${pyOsError(e)}`, { path });
+    }
+  }
+  const diff = await initialDiff(path, "touch", prev);
+  try {
+    changed = await applyAttrs(job, fileArgs(job, path), changed, diff);
+  } catch (e) {
+    if (prev === "absent") await unlink(path).catch(() => undefined); // we just created it
+    throw e;
+  }
+  return { dest: path, changed, diff };
+}
+
+async function ensureFile(job: Job, path: string): Promise<ModuleResult> {
+  let prev = await pathState(path);
+  const args = fileArgs(job, path);
+  if (prev !== "file" && job.p.follow && prev === "link") {
+    path = realpathOrSelf(path);
+    prev = await pathState(path);
+    args.path = path;
+  }
+  if (prev !== "file" && prev !== "hard") {
+    throw new ModuleFail(`file (${path}) is ${prev}, cannot continue`, { path, state: prev });
+  }
+  const diff = await initialDiff(path, "file", prev);
+  return { path, changed: await applyAttrs(job, args, false, diff), diff };
+}
+
+async function ensureDirectory(job: Job, path: string): Promise<ModuleResult> {
+  let prev = await pathState(path);
+  const args = fileArgs(job, path);
+  if (job.p.follow && prev === "link") {
+    path = realpathOrSelf(path);
+    args.path = path;
+    prev = await pathState(path);
+  }
+  let changed = false;
+  const diff = await initialDiff(path, "directory", prev);
+  if (prev === "absent") {
+    if (job.ctx.checkMode) return { path, changed: true, diff };
+    let cur = "";
+    try {
+      // mkdir -p, applying the attributes to every directory it creates.
+      for (const part of path.replace(/^\/+|\/+$/g, "").split("/")) {
+        cur = `${cur}/${part}`;
+        if (!isAbsolute(path)) cur = cur.replace(/^\/+/, "");
+        if (existsSync(cur)) continue;
+        try {
+          await mkdir(cur);
+          changed = true;
+        } catch (e) {
+          if (!((e as NodeJS.ErrnoException).code === "EEXIST" && isDir(cur))) throw e;
+        }
+        changed = await setFsAttributesIfDifferent({ ...args, path: cur }, changed, diff, job.ctx);
+        changed = (await updateTimestamps(args.path, job.mtime, job.atime, false, diff)) || changed;
+      }
+    } catch (e) {
+      const why = e instanceof ModuleFail ? e.message : pyOsError(e);
+      throw new ModuleFail(`There was an issue creating ${cur} as requested: ${why}`, { path });
+    }
+    return { path, changed, diff };
+  }
+  if (prev !== "directory") throw new ModuleFail(`${path} already exists as a ${prev}`, { path });
+  changed = await applyAttrs(job, args, changed, diff);
+  if (job.p.recurse) changed = (await recurseAttrs(job, path)) || changed;
+  return { path, changed, diff };
+}
+
+/** recursive_set_attributes: every entry below `dir`, following links into directories when `follow`. */
+async function recurseAttrs(job: Job, dir: string): Promise<boolean> {
+  let changed = false;
+  const args = fileArgs(job, dir);
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    changed = (await applyAttrs(job, { ...args, path: p }, changed)) || changed;
+    if (e.isDirectory()) changed = (await recurseAttrs(job, p)) || changed;
+    else if (e.isSymbolicLink() && job.p.follow) {
+      const target = join(dir, await readlink(p));
+      if (existsSync(target)) {
+        if (isDir(target)) changed = (await recurseAttrs(job, target)) || changed;
+        changed = (await applyAttrs(job, { ...args, path: target }, changed)) || changed;
+      }
+    }
+  }
+  return changed;
+}
+
+async function replaceAtomically(path: string, prev: string, make: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = join(dirname(path), `.${process.pid}.${Date.now() / 1000}.tmp`);
+  try {
+    if (prev === "directory") await (isLink(path) || !isDir(path) ? unlink(path) : rmdir(path));
+    await make(tmp);
+    await rename(tmp, path);
+  } catch (e) {
+    if (existsSync(tmp)) await unlink(tmp);
+    throw new ModuleFail(`Error while replacing: ${pyOsError(e)}`, { path });
+  }
+}
+
+async function ensureLink(job: Job, path: string, hard: boolean): Promise<ModuleResult> {
+  const prev = await pathState(path);
+  let src = job.p.src as string | null;
+  const force = job.p.force as boolean;
+  if (!hard && src === null && job.p.follow && existsSync(path) && isLink(path)) src = await readlink(path);
+  if (hard && prev !== "hard" && src === null) throw new ModuleFail("src is required for creating new hardlinks");
+  const base = !isLink(path) && isDir(path) ? path : dirname(path);
+  const absrc = src === null ? null : hard ? src : isAbsolute(src) ? src : join(base, src);
+  if (hard && src !== null && !existsSync(src)) throw new ModuleFail("src does not exist", { dest: path, src });
+  if (!hard && !force && absrc !== null && !existsSync(absrc)) {
+    throw new ModuleFail(`src file does not exist, use "force=yes" if you really want to create the link: ${absrc}`, { path, src });
+  }
+  const diff = await initialDiff(path, hard ? "hard" : "link", prev);
+  let changed = false;
+  if (!hard) {
+    if (prev === "directory") {
+      if (!force) throw new ModuleFail(`refusing to convert from ${prev} to symlink for ${path}`, { path });
+      if (readdirSync(path).length) throw new ModuleFail(`the directory ${path} is not empty, refusing to convert it`, { path });
+    } else if ((prev === "file" || prev === "hard") && !force) {
+      throw new ModuleFail(`refusing to convert from ${prev} to symlink for ${path}`, { path });
+    }
+    if (prev !== "link") {
+      if (src === null) throw new ModuleFail("src is required for creating new symlinks");
+      changed = true;
+    } else if (src !== null) changed = noteLinkChange(diff, await readlink(path), src);
+  } else if (prev === "absent") changed = true;
+  else if (prev === "link") changed = noteLinkChange(diff, await readlink(path), src!);
+  else if (prev === "hard") {
+    if (src !== null && statSync(path).ino !== statSync(src).ino) {
+      changed = true;
+      if (!force) throw new ModuleFail("Cannot link, different hard link exists at destination", { dest: path, src });
+    }
+  } else if (prev === "file") {
+    changed = true;
+    if (!force) throw new ModuleFail(`Cannot link, ${prev} exists at destination`, { dest: path, src });
+  } else if (prev === "directory") {
+    changed = true;
+    if (statSync(path).ino === statSync(src!).ino) return { path, changed: false };
+    if (!force) throw new ModuleFail("Cannot link: different hard link exists at destination", { dest: path, src });
+  }
+  if (changed && !job.ctx.checkMode) {
+    const make = (to: string): Promise<void> => (hard ? link(src!, to) : symlink(src!, to));
+    if (prev !== "absent") await replaceAtomically(path, prev, make);
+    else {
+      await make(path).catch((e) => {
+        throw new ModuleFail(`Error while linking: ${pyOsError(e)}`, { path });
+      });
+    }
+  }
+  if (job.ctx.checkMode && !existsSync(path)) return { dest: path, src, changed, diff };
+  const args = fileArgs(job, path);
+  if (!hard && job.p.follow && isLink(path) && !existsSync(args.path)) {
+    job.ctx.warnings.push("Cannot set fs attributes on a non-existent symlink target. follow should be set to False to avoid this.");
+  } else changed = await applyAttrs(job, args, changed, diff);
+  return { dest: path, src, changed, diff };
+}
+
+function noteLinkChange(diff: Diff, old: string, src: string): boolean {
+  if (old === src) return false;
+  diff.before.src = old;
+  diff.after.src = src;
+  return true;
+}
+
+async function runFile(p: ModuleParams, mctx: ModuleContext): Promise<ModuleResult> {
+  const ctx: AttrContext = { checkMode: mctx.checkMode, warnings: [] };
+  const finish = async (r: ModuleResult): Promise<ModuleResult> => {
+    const out = await addPathInfo(r);
+    if (ctx.warnings.length) out.warnings = ctx.warnings;
+    return out;
+  };
+  let path = resolve(mctx.cwd, expandPath(p.path as string, mctx.env));
+  p.path = path;
+  if (typeof p.src === "string") p.src = expandPath(p.src, mctx.env);
+  try {
+    // additional_parameter_handling
+    if (p.state !== "link" && p.state !== "absent" && isDir(path)) {
+      const name = (p._original_basename as string | null) ?? (p.src ? basename(p.src as string) : null);
+      if (name) p.path = path = join(path, name);
+    }
+    const prev = await pathState(path);
+    p.state ??= prev !== "absent" ? prev : p.recurse ? "directory" : "file";
+    const state = p.state as string;
+    if (p.recurse && state !== "directory") throw new ModuleFail("recurse option requires state to be 'directory'", { path });
+    if (p.src && state !== "link" && state !== "hard") throw new ModuleFail("src option requires state to be 'link' or 'hard'", { path });
+    if (mctx.checkMode && state !== "absent") warnMissingIds(p, ctx);
+    const job: Job = {
+      p, ctx, cwd: mctx.cwd,
+      mtime: stampFor(defaultStamp(p.modification_time as string | null, state), p.modification_time_format as string),
+      atime: stampFor(defaultStamp(p.access_time as string | null, state), p.access_time_format as string),
+    };
+    if (p._diff_peek !== null) return await finish({ path, changed: false, appears_binary: await appearsBinary(path) });
+    const run = { file: ensureFile, directory: ensureDirectory, touch: executeTouch, absent: ensureAbsent }[state];
+    return await finish(run ? await run(job, path) : await ensureLink(job, path, state === "hard"));
+  } catch (e) {
+    if (!(e instanceof ModuleFail)) throw e;
+    const r = await failResult(e);
+    if (ctx.warnings.length) r.warnings = ctx.warnings;
+    return r;
+  }
+}
+
+function warnMissingIds(p: ModuleParams, ctx: AttrContext): void {
+  const num = (s: string): number | undefined => (/^\s*[+-]?\d+\s*$/.test(s) ? Number(s) : undefined);
+  if (p.owner) {
+    const o = String(p.owner);
+    const n = num(o);
+    if (n !== undefined ? !userName(n) : uidOf(o) === undefined) {
+      ctx.warnings.push(n !== undefined ? `failed to look up user with uid ${n}. Create user up to this point in real play` : `failed to look up user ${o}. Create user up to this point in real play`);
+    }
+  }
+  if (p.group) {
+    const g = String(p.group);
+    const n = num(g);
+    if (n !== undefined ? !groupName(n) : gidOf(g) === undefined) {
+      ctx.warnings.push(n !== undefined ? `failed to look up group with gid ${n}. Create group up to this point in real play` : `failed to look up group ${g}. Create group up to this point in real play`);
+    }
+  }
+}
+
+async function appearsBinary(path: string): Promise<boolean> {
+  try {
+    const fh = await open(path, "r");
+    const { buffer, bytesRead } = await fh.read(Buffer.alloc(8192), 0, 8192, 0);
+    await fh.close();
+    return buffer.subarray(0, bytesRead).includes(0);
+  } catch {
+    return false;
+  }
+}
+
+export const fileModule: NativeModule = { name: "file", spec, run: runFile };
