@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, linkSync, mkdirSync, readlinkSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileModule } from "../../../src/modules/file.ts";
-import { type Case, compareWithAnsible } from "./_oracle-compare.ts";
+import { type Case, compareWithAnsible } from "./_oracle-b.ts";
 
 const withFile = (d: string): void => {
   writeFileSync(join(d, "a"), "hello\n");
