@@ -31,12 +31,17 @@ export function pyString(s: string, ensureAscii: boolean): string {
   return out + '"';
 }
 
-/** Python's repr of a float: shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
+/**
+ * A JS number as Python would print it. JS cannot tell 1 from 1.0, so integral values below 1e21 print as
+ * Python ints (the same boundary at which JSON.stringify switches to exponent form, so a value read from
+ * Python's JSON and written back keeps its form); other values follow float repr: shortest round-trip
+ * digits, exponent form below 1e-4 and from 1e16.
+ */
 export function pyFloat(n: number): string {
   if (Number.isNaN(n)) return "NaN";
   if (n === Infinity) return "Infinity";
   if (n === -Infinity) return "-Infinity";
-  if (Number.isInteger(n) && Math.abs(n) < 1e16) return String(n);
+  if (Number.isInteger(n) && Math.abs(n) < 1e21) return Object.is(n, -0) ? "0" : String(n);
   const abs = Math.abs(n);
   if (abs !== 0 && (abs < 1e-4 || abs >= 1e16)) {
     const [mant, exp] = n.toExponential().split("e") as [string, string];
