@@ -6,6 +6,8 @@ It must never return into gate code, so every path ends in ``os._exit``.
 """
 import io
 import os
+import pkgutil
+import runpy  # imported here, in the gate, so no child pays for it
 import sys
 import traceback
 import zipfile
@@ -34,21 +36,28 @@ def bundle_dirs(bundle_path):
 
 
 def graft_bundle(bundle_path):
-    """Make a bundle importable, ahead of packages an earlier bundle already imported.
+    """Make a bundle importable, ahead of every other bundle.
 
     Packages like ``ansible.module_utils`` may already be loaded from another bundle (the warm
-    imports); their ``__path__`` gets this bundle's directory first so its extra files are found.
+    imports); their ``__path__`` gets this bundle's directory first so its own files are found, and
+    packages imported later (``ansible.modules``) come from this bundle because it leads sys.path.
     """
-    if bundle_path not in sys.path:
-        sys.path.insert(0, bundle_path)
+    _move_to_front(sys.path, bundle_path)
+    pkgutil.get_importer(bundle_path)  # reads the zip's directory once; children inherit it
     dirs = bundle_dirs(bundle_path)
     for name, module in list(sys.modules.items()):
         path = getattr(module, "__path__", None)
         rel = name.replace(".", "/")
         if isinstance(path, list) and rel in dirs:
-            entry = bundle_path + "/" + rel
-            if entry not in path:
-                path.insert(0, entry)
+            _move_to_front(path, bundle_path + "/" + rel)
+
+
+def _move_to_front(entries, entry):
+    if entries and entries[0] == entry:
+        return
+    while entry in entries:
+        entries.remove(entry)
+    entries.insert(0, entry)
 
 
 def _close_inherited_fds():
@@ -88,7 +97,7 @@ def _exit_code(exc):
 
 
 def run_forked_child(bundle_path, python_module, payload_path, out_fd, err_fd, workdir):
-    """Body of the forked child. Never returns."""
+    """Body of the forked child (the parent grafted the bundle before forking). Never returns."""
     code = 70
     try:
         os.setpgid(0, 0)
@@ -104,12 +113,10 @@ def run_forked_child(bundle_path, python_module, payload_path, out_fd, err_fd, w
         sys.stderr = io.TextIOWrapper(io.open(2, "wb", closefd=False), encoding="utf-8",
                                       errors="backslashreplace", line_buffering=True)
         sys.argv = [python_module]
-        graft_bundle(bundle_path)
         basic = sys.modules.get("ansible.module_utils.basic")
         if basic is not None:
             # The warm parent never parsed arguments, but a cached value must never leak between runs.
             basic._ANSIBLE_ARGS = None
-        import runpy
         runpy.run_module(python_module, run_name="__main__", alter_sys=True)
         code = 0
     except SystemExit as e:

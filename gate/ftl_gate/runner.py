@@ -114,6 +114,7 @@ class ModuleRunner(object):
         self.use_fork = hasattr(os, "fork") if use_fork is None else use_fork
         self._fork_lock = threading.Lock()
         self._warmed = set()
+        self._front = None  # the bundle whose packages currently lead the import paths
 
     def warm(self, bundle_path):
         """Import the bundle's common module_utils in the gate itself, once per bundle."""
@@ -124,6 +125,7 @@ class ModuleRunner(object):
             try:
                 dirs = child.bundle_dirs(bundle_path)
                 child.graft_bundle(bundle_path)
+                self._front = bundle_path
                 for name in WARM_MODULES:
                     if name.rsplit(".", 1)[0].replace(".", "/") in dirs:
                         __import__(name)
@@ -155,6 +157,9 @@ class ModuleRunner(object):
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         with self._fork_lock:
+            if self._front != bundle_path:
+                child.graft_bundle(bundle_path)
+                self._front = bundle_path
             pid = os.fork()
             if pid == 0:
                 child.run_forked_child(bundle_path, python_module, payload_path, out_w, err_w, workdir)
