@@ -25,6 +25,8 @@ const RAW_PARAM_MODULES = [
     "group_by", "set_fact", "meta",
   ]),
 ];
+// C._ACTION_HAS_CMD: modules whose old `cmd` argument becomes `_raw_params` (playbook/task.py).
+const HAS_CMD = new Set(withInternalFqcns(["command", "shell", "script"]));
 // The k=v keys a free-form module accepts; any other `k=v` word stays part of the command.
 const FREE_FORM_KEYS = new Set([
   "creates", "removes", "chdir", "executable", "warn", "stdin", "stdin_add_newline", "strip_empty_ends",
@@ -196,6 +198,23 @@ export function parseKv(args: string, checkRaw = false): ModuleParams {
   return options;
 }
 
+/**
+ * What ansible's Task does before the module sees its arguments: command, shell and script take `cmd` as
+ * `_raw_params`. Callers that build params themselves (the scripting API) should pass them through this too.
+ */
+export function normalizeCmdArg(module: string, params: ModuleParams): ModuleParams {
+  if (!HAS_CMD.has(module) || !("cmd" in params)) return params;
+  const { cmd, ...rest } = params;
+  if (rest._raw_params !== undefined && rest._raw_params !== "") {
+    throw new ArgsError(
+      "MODULE_ARGS_INVALID",
+      "The 'cmd' argument cannot be used when other raw parameters are specified. Please put everything in one or the other place.",
+      { hint: `give ${module} its command either as free-form text or as cmd=..., not both` },
+    );
+  }
+  return { ...rest, _raw_params: cmd };
+}
+
 /** The `-a` text of an ad-hoc run for `module`, as the arguments ansible would pass to it. */
 export function parseModuleArgs(module: string, text: string): ModuleParams {
   let params: ModuleParams | undefined;
@@ -217,5 +236,5 @@ export function parseModuleArgs(module: string, text: string): ModuleParams {
       { hint: `give ${module} its arguments as key=value pairs: ${JSON.stringify(String(rawParams))} is not one` },
     );
   }
-  return params;
+  return normalizeCmdArg(module, params);
 }
