@@ -1,0 +1,39 @@
+"""Native gate modules give what the real modules give."""
+import json
+import subprocess
+import unittest
+
+from ftl_gate import native
+from tests.gate_process import SYSTEM_PYTHON
+
+
+def oracle(module, args):
+    payload = dict(args, _ansible_module_name=module, _ansible_check_mode=False)
+    proc = subprocess.run([SYSTEM_PYTHON, "-m", "ansible.modules." + module], cwd="/", stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, input=json.dumps({"ANSIBLE_MODULE_ARGS": payload}).encode())
+    return proc.returncode, proc.stdout.decode(), proc.stderr.decode()
+
+
+class NativePing(unittest.TestCase):
+    def test_results_equal_the_real_ping(self):
+        cases = [{}, {"data": "x"}, {"data": 5}, {"data": True}, {"data": None}, {"data": ["a", 1]},
+                 {"data": {"k": 1.5}}, {"foo": 1, "bar": 2}, {"data": "x", "_ansible_check_mode": True}]
+        for args in cases:
+            with self.subTest(args=args):
+                rc, out, _ = oracle("ping", args)
+                got = native.run_native(native.lookup("ping"), args)
+                self.assertEqual((got["result"], got["rc"]), (json.loads(out), rc))
+
+    def test_crash_looks_like_the_real_crash(self):
+        rc, out, err = oracle("ping", {"data": "crash"})
+        got = native.run_native(native.lookup("ping"), {"data": "crash"})
+        self.assertEqual((got["result"], got["rc"], got["stdout"]), (None, rc, out.strip()))
+        self.assertEqual(got["stderr"].splitlines()[-1], err.splitlines()[-1])
+
+    def test_only_ping_is_native(self):
+        self.assertIsNotNone(native.lookup("ansible.builtin.ping"))
+        self.assertIsNone(native.lookup("command"))
+
+
+if __name__ == "__main__":
+    unittest.main()
