@@ -78,7 +78,7 @@ test("a whole session against the real gate", async () => {
   const first = gate.arrivals.length;
   const slow = gate.request("Module", { name: "command", args: { _raw_params: "sleep 0.6" }, bundle_hash: command.hash });
   await Bun.sleep(200);
-  const children = descendants(gate.proc.pid);
+  const children = descendants(gate.proc.pid!);
   expect(children.length).toBeGreaterThanOrEqual(2); // the module's process and its `sleep`
   const quick = [gate.request("Module", { name: "ping", args: { data: "a" } }), gate.request("Module", { name: "ping", args: { data: "b" } })];
   const replies = await Promise.all([slow, ...quick]);
