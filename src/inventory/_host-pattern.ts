@@ -1,5 +1,5 @@
 // One host entry of an inventory file (`web[01:10]:2222`, `[::1]:22`) -> host names and an optional port,
-// as BaseInventoryPlugin._expand_hostpattern does; plus Ansible's group name sanitising.
+// as BaseInventoryPlugin._expand_hostpattern does.
 import { parseAddress } from "./_address.ts";
 import { expandHostRange, hasRange } from "./_ranges.ts";
 
@@ -20,9 +20,4 @@ export function expandHostPattern(pattern: string): ExpandedHosts {
   }
   const hosts = hasRange(name) ? expandHostRange(name) : [name];
   return port === undefined ? { hosts } : { hosts, port };
-}
-
-/** to_safe_group_name(force=True): every character that cannot be in a variable name becomes `_`. */
-export function safeGroupName(name: string): string {
-  return name.replace(/[^\p{L}\p{N}_]/gu, "_").replace(/^\p{Nd}/u, "_");
 }

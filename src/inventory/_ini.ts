@@ -1,9 +1,10 @@
 // The INI inventory format, as ansible-core's ini plugin reads it: lines before any section are `ungrouped`
 // hosts; `[g]` hosts, `[g:children]` group names, `[g:vars]` `k=v`; host lines split like a shell (shlex) with
 // inline values read as Python literals; `[g:vars]` values are read as Python literals too (ansible-core 2.14
-// does, despite older docs saying strings). Errors carry the file and line, with Ansible's wording.
+// does, despite older docs saying strings); group names are kept as written (TRANSFORM_INVALID_GROUP_CHARS
+// defaults to never). Errors carry the file and line, with Ansible's wording.
 import { InventoryError, errorMessage } from "../errors.ts";
-import { expandHostPattern, safeGroupName } from "./_host-pattern.ts";
+import { expandHostPattern } from "./_host-pattern.ts";
 import type { Inventory } from "./_model.ts";
 import { parsePythonValue } from "./_python-literal.ts";
 import { shlexSplit } from "./_shlex.ts";
@@ -33,7 +34,7 @@ export function parseIni(inv: Inventory, text: string, file: string): void {
     const m = SECTION_RE.exec(line);
     if (m) {
       const [, rawName = "", tag] = m;
-      group = safeGroupName(rawName);
+      group = rawName;
       state = tag ?? "hosts";
       if (!["hosts", "children", "vars"].includes(state)) {
         fail(`Section [${tag === undefined ? rawName : `${rawName}:${tag}`}] has unknown type: ${state}`, "expected [group], [group:children] or [group:vars]");

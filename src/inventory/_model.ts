@@ -24,6 +24,8 @@ export interface InventoryGroup {
   priority: number;
 }
 
+const INVALID_GROUP_WARNING = "Invalid characters were found in group names but not replaced, use -vvvv to see details";
+
 export const LOCALHOST_NAMES: readonly string[] = ["127.0.0.1", "localhost", "::1"];
 
 export class Inventory {
@@ -42,6 +44,8 @@ export class Inventory {
   /** The source being parsed; new hosts record it as inventory_file. */
   currentSource: string | null = null;
 
+  /** The first localhost-like host of the inventory; a pattern naming another localhost alias gets it. */
+  private localhostName: string | undefined;
   private readonly hostGroupSets = new Map<string, Set<string>>();
   private readonly groupHostSets = new Map<string, Set<string>>();
   private hostsCache = new Map<string, string[]>();
@@ -55,6 +59,10 @@ export class Inventory {
   addGroup(name: string): string {
     if (!name) throw new InventoryError("INVENTORY_PARSE", `Invalid empty/false group name provided: ${name}`);
     if (!this.groups.has(name)) {
+      // Ansible keeps such names (TRANSFORM_INVALID_GROUP_CHARS=never) but says so, once.
+      if (/^\p{Nd}|[^\p{L}\p{N}_]/u.test(name) && !this.warnings.includes(INVALID_GROUP_WARNING)) {
+        this.warnings.push(INVALID_GROUP_WARNING);
+      }
       this.groups.set(name, { name, vars: {}, hosts: [], children: [], parents: [], depth: 0, priority: 1 });
       this.groupHostSets.set(name, new Set());
     }
@@ -76,8 +84,8 @@ export class Inventory {
       this.setVariable(name, "inventory_file", src);
       this.setVariable(name, "inventory_dir", src ? this.varFiles.sourceDir(src) : null);
       if (LOCALHOST_NAMES.includes(name)) {
-        const first = [...this.hosts.keys()].find((h) => h !== name && LOCALHOST_NAMES.includes(h));
-        if (first) this.warnings.push(`A duplicate localhost-like entry was found (${name}). First found localhost was ${first}`);
+        if (this.localhostName === undefined) this.localhostName = name;
+        else this.warnings.push(`A duplicate localhost-like entry was found (${name}). First found localhost was ${this.localhostName}`);
       }
     }
     if (group !== undefined) this.addHostToGroup(group, name);
@@ -104,6 +112,8 @@ export class Inventory {
   resolveHost(name: string): InventoryHost | undefined {
     const host = this.hosts.get(name);
     if (host || !LOCALHOST_NAMES.includes(name)) return host;
+    const known = this.localhostName === undefined ? undefined : this.hosts.get(this.localhostName);
+    if (known) return known;
     this.implicitLocalhost ??= {
       name,
       vars: { ansible_python_interpreter: this.localPython, ansible_connection: "local" },

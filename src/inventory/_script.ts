@@ -123,7 +123,10 @@ export async function parseScriptInventory(inv: Inventory, path: string, opts: S
     batch.forEach((host, j) => {
       const vars = got[j];
       if (!isMapping(vars)) {
-        throw new InventoryError("INVENTORY_SCRIPT", `Invalid data from file, expected dictionary and got:\n\n${pyRepr(vars)}`, { file: path });
+        throw new InventoryError("INVENTORY_SCRIPT", `Invalid data from file, expected dictionary and got:\n\n${pyRepr(vars)}`, {
+          file: path,
+          hint: `the script must print a JSON object for '--host ${host}'`,
+        });
       }
       for (const [k, v] of Object.entries(vars)) inv.setVariable(host, k, v);
     });
@@ -164,9 +167,9 @@ function readGroup(inv: Inventory, name: string, raw: unknown, hosts: Set<string
 
 async function hostVarsFromScript(path: string, host: string, env: Record<string, string | undefined>, timeout: number): Promise<unknown> {
   const r = await runScript(path, ["--host", host], env, timeout);
-  if (r.stdout.trim() === "") return {};
+  // Ansible 2.14 compares bytes with '' here, so empty output is never {}: it parses to None and fails.
   try {
-    return loadYamlOrJson(r.stdout, path);
+    return r.stdout.trim() === "" ? null : loadYamlOrJson(r.stdout, path);
   } catch {
     throw new InventoryError("INVENTORY_SCRIPT", `could not parse post variable response: ${pyRepr([path, "--host", host])}, ${r.stdout}`, { file: path });
   }

@@ -134,6 +134,7 @@ class SourceLoader {
       if (await attempt("script", () => parseScriptInventory(this.inv, source, scriptOpts))) return true;
     }
     const text = readFileSync(source, "utf8");
+    if (source.endsWith(".yml") || source.endsWith(".yaml")) failures.push({ plugin: "auto", error: autoFailure(source, text) });
     if (YAML_EXTS.includes(extname(source))) {
       if (await attempt("yaml", () => parseYamlInventory(this.inv, text, source))) return true;
     }
@@ -149,6 +150,15 @@ class SourceLoader {
     for (const f of failures) this.inv.warnings.push(`\n* Failed to parse ${source} with ${f.plugin} plugin: ${ansibleText(f)}`);
     this.inv.warnings.push(`Unable to parse ${source} as an inventory source`);
   }
+}
+
+/** The auto plugin reads `plugin:` config files for other inventory plugins, which ftl2 does not run. */
+function autoFailure(source: string, text: string): InventoryError {
+  const plugin = /^plugin:\s*(\S+)/m.exec(text)?.[1];
+  const message = plugin
+    ? `inventory config '${source}' specifies plugin '${plugin}', which ftl2 does not support`
+    : `no root 'plugin' key found, '${source}' is not a valid YAML inventory plugin config file`;
+  return new InventoryError("INVENTORY_PARSE", message, { file: source });
 }
 
 /** How Ansible words a plugin's failure (the ini plugin prefixes `file:line: `). */
