@@ -21,7 +21,11 @@ const TIME_KEYS = new Set(["atime", "mtime"]);
 
 /** Replaces `dir` with DIR everywhere and time values in diffs with TIME. */
 export function normalise(r: unknown, dir: string): unknown {
-  const text = JSON.stringify(r).replaceAll(dir, "DIR");
+  // Content temp files: ansible's under ~/.ansible/tmp, ours under the context's tmpdir.
+  const text = JSON.stringify(r)
+    .replaceAll(dir, "DIR")
+    .replace(/\/[^"]*\/\.ansible\/tmp\/ansible-local-[^"]*/g, "CONTENT_TMP")
+    .replace(/\/[^"]*\/ftl-copy-\w+\/content/g, "CONTENT_TMP");
   return JSON.parse(text, (k, v) => (TIME_KEYS.has(k) && typeof v === "number" ? "TIME" : v));
 }
 
