@@ -73,10 +73,22 @@ def _set_mode(part, path, mode):
         try:
             mode = os.stat(path).st_mode & 0o7777
         except OSError:
-            umask = os.umask(0o022)
-            os.umask(umask)
-            mode = 0o666 & ~umask
+            mode = 0o666 & ~_umask()
     os.chmod(part, mode)
+
+
+def _umask():
+    # Reading the umask by setting it races with other threads creating files; Linux can report it.
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
 
 
 def _sha256(path):

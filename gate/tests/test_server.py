@@ -120,6 +120,16 @@ class GateCase(unittest.TestCase):
                 break
         self.assertEqual(got, payload)
 
+    def test_put_without_mode_follows_the_umask(self):
+        self.gate.hello()
+        path = os.path.join(self.tmp, "plain.txt")
+        reply = self.gate.request("Put", {"path": path, "offset": 0, "chunk": "aGk=", "last": True})
+        self.assertEqual((reply[1]["size"], reply[1]["written"]), (2, 2))
+        umask = os.umask(0o022)
+        os.umask(umask)
+        self.assertEqual(os.stat(path).st_mode & 0o777, 0o666 & ~umask)
+        self.assertFalse(os.path.exists(path + ".ftl-part"))
+
     def test_transfer_errors(self):
         self.gate.hello()
         path = os.path.join(self.tmp, "x")
