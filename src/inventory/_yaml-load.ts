@@ -1,8 +1,9 @@
 // YAML as Ansible reads it: JSON first, then YAML 1.1 with PyYAML's implicit types (yes/no/on/off booleans,
 // 0777 octal, 1_000, sexagesimal 1:30, `1e3` stays a string), duplicate keys allowed (last wins), `!unsafe`
 // as a plain string. Parse errors become INVENTORY_PARSE naming the file and line.
-import { Document, LineCounter, parseDocument, type ScalarTag, type Tags, isMap, isScalar } from "yaml";
+import { type Document, LineCounter, parseDocument, type ScalarTag, type Tags, isMap, isScalar } from "yaml";
 import { InventoryError } from "../errors.ts";
+import { fastYaml } from "./_yaml-fast.ts";
 
 const BOOL_RE = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
 const FLOAT_RE =
@@ -107,14 +108,25 @@ export function loadYamlOrJson(text: string, file: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return yamlValue(parseYaml(text, file).doc);
+    return fastYaml(text)?.value ?? yamlValue(parseYaml(text, file).doc);
   }
 }
 
-/** Line (1-based) of a node, or undefined. */
-export function nodeLine(node: unknown, lines: LineCounter): number | undefined {
-  const range = (node as { range?: [number, number, number] } | null)?.range;
-  return range ? lines.linePos(range[0]).line : undefined;
+/** Line (1-based) of the key at `path` (mapping keys from the root), found by parsing again; for errors only. */
+export function lineOfKey(text: string, path: readonly string[]): number | undefined {
+  if (path.length === 0) return undefined;
+  let parsed: ParsedYaml;
+  try {
+    parsed = parseYaml(text, "");
+  } catch {
+    return undefined;
+  }
+  const parent = parsed.doc.getIn(path.slice(0, -1), true);
+  if (!isMap(parent)) return undefined;
+  const last = path.at(-1);
+  for (const pair of parent.items) {
+    const key = pair.key;
+    if (isScalar(key) && String(key.value) === last && key.range) return parsed.lines.linePos(key.range[0]).line;
+  }
+  return undefined;
 }
-
-export { isMap, isScalar };

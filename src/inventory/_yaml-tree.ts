@@ -1,27 +1,22 @@
-// Plain data from a YAML document, plus what plain data loses and error messages need: the line of every
-// mapping and mapping key, and each key's original type (Ansible rejects `123:` as a host or group name).
+// Plain data from a YAML document, plus what plain data loses and Ansible's checks need: each mapping key's
+// original type (Ansible rejects `123:` as a host or group name).
 // Aliases are expanded and `<<` merges applied the way PyYAML does (own keys win, earlier merges win).
-import { type Document, type LineCounter, type Node, isAlias, isMap, isPair, isScalar, isSeq } from "yaml";
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq } from "yaml";
 
 export interface KeyInfo {
   /** The key as YAML typed it: a string, number, boolean or null. */
   key: unknown;
-  line?: number;
 }
 
 export interface YamlInfo {
   keys: WeakMap<object, Map<string, KeyInfo>>;
-  lines: WeakMap<object, number>;
 }
 
 export function emptyInfo(): YamlInfo {
-  return { keys: new WeakMap(), lines: new WeakMap() };
+  return { keys: new WeakMap() };
 }
 
-export function yamlTree(doc: Document.Parsed, lines: LineCounter, info: YamlInfo): unknown {
-  const lineOf = (n: Node | null | undefined): number | undefined =>
-    n?.range ? lines.linePos(n.range[0]).line : undefined;
-
+export function yamlTree(doc: Document.Parsed, info: YamlInfo): unknown {
   const convert = (node: unknown): unknown => {
     if (node === null || node === undefined) return null;
     if (isAlias(node)) return convert(node.resolve(doc));
@@ -43,7 +38,7 @@ export function yamlTree(doc: Document.Parsed, lines: LineCounter, info: YamlInf
         }
         const keyValue = isScalar(k) ? k.value : convert(k);
         const name = keyString(keyValue);
-        own.push([name, { key: keyValue, line: lineOf(k as Node) }, convert(pair.value)]);
+        own.push([name, { key: keyValue }, convert(pair.value)]);
       }
       for (const m of merges.reverse()) {
         if (m && typeof m === "object" && !Array.isArray(m)) {
@@ -58,8 +53,6 @@ export function yamlTree(doc: Document.Parsed, lines: LineCounter, info: YamlInf
         keys.set(name, ki);
       }
       info.keys.set(out, keys);
-      const line = lineOf(node);
-      if (line !== undefined) info.lines.set(out, line);
       return out;
     }
     return null;

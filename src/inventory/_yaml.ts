@@ -5,7 +5,8 @@ import { InventoryError, errorMessage } from "../errors.ts";
 import { expandHostPattern } from "./_host-pattern.ts";
 import type { Inventory } from "./_model.ts";
 import { pyRepr, pyStr, pyType } from "./_py-repr.ts";
-import { parseYaml } from "./_yaml-load.ts";
+import { fastYaml } from "./_yaml-fast.ts";
+import { lineOfKey, parseYaml } from "./_yaml-load.ts";
 import { type YamlInfo, emptyInfo, yamlTree } from "./_yaml-tree.ts";
 
 type Mapping = Record<string, unknown>;
@@ -16,16 +17,16 @@ const pyFalsy = (v: unknown): boolean =>
 /** Reads YAML or JSON inventory text into `inv`. */
 export function parseYamlInventory(inv: Inventory, text: string, file: string): void {
   let data: unknown;
-  let info = emptyInfo();
+  const info = emptyInfo();
   let fromYaml = false;
   try {
     data = JSON.parse(text);
   } catch {
-    const { doc, lines } = parseYaml(text, file);
-    data = yamlTree(doc, lines, info);
     fromYaml = true;
+    const fast = fastYaml(text);
+    data = fast ? fast.value : yamlTree(parseYaml(text, file).doc, info);
   }
-  new YamlInventoryReader(inv, file, info, fromYaml).read(data);
+  new YamlInventoryReader(inv, file, info, fromYaml, (path) => lineOfKey(text, path)).read(data);
 }
 
 class YamlInventoryReader {
@@ -34,20 +35,22 @@ class YamlInventoryReader {
     private readonly file: string,
     private readonly info: YamlInfo,
     private readonly fromYaml: boolean,
+    private readonly lineAt: (path: readonly string[]) => number | undefined,
   ) {}
 
-  private fail(message: string, line?: number, hint?: string): never {
-    throw new InventoryError("INVENTORY_PARSE", message, { file: this.file, line, hint });
+  /** `path`: the mapping keys leading to the culprit, to find its line (only errors pay for that). */
+  private fail(message: string, path: readonly string[], hint?: string): never {
+    throw new InventoryError("INVENTORY_PARSE", message, { file: this.file, line: this.lineAt(path), hint });
   }
 
   read(data: unknown): void {
-    if (pyFalsy(data)) this.fail("Parsed empty YAML file", undefined, "expected a mapping such as `all: {hosts: {h1: {}}}`");
+    if (pyFalsy(data)) this.fail("Parsed empty YAML file", [], "expected a mapping such as `all: {hosts: {h1: {}}}`");
     if (!isMapping(data)) {
-      this.fail(`YAML inventory has invalid structure, it should be a dictionary, got: ${pyType(data, this.fromYaml)}`, 1,
+      this.fail(`YAML inventory has invalid structure, it should be a dictionary, got: ${pyType(data, this.fromYaml)}`, [],
         "expected top-level group names such as `all:`");
     }
-    if (data.plugin) this.fail("Plugin configuration YAML file, not YAML inventory", this.keyLine(data, "plugin"));
-    for (const [name, value] of Object.entries(data)) this.group(this.keyOf(data, name), value, this.keyLine(data, name));
+    if (data.plugin) this.fail("Plugin configuration YAML file, not YAML inventory", ["plugin"]);
+    for (const [name, value] of Object.entries(data)) this.group(this.keyOf(data, name), value, [name]);
   }
 
   private keyOf(map: Mapping, name: string): unknown {
@@ -55,11 +58,7 @@ class YamlInventoryReader {
     return k ? k.key : name;
   }
 
-  private keyLine(map: Mapping, name: string): number | undefined {
-    return this.info.keys.get(map)?.get(name)?.line;
-  }
-
-  private group(key: unknown, data: unknown, line: number | undefined): string {
+  private group(key: unknown, data: unknown, path: string[]): string {
     if (!(data === null || isMapping(data))) {
       this.inv.warnings.push(`Skipping '${pyStr(key)}' as this is not a valid group definition`);
       return pyStr(key);
@@ -68,7 +67,7 @@ class YamlInventoryReader {
       const why = typeof key !== "string"
         ? `Invalid group name supplied, expected a string but got ${pyType(key, false)} for ${pyStr(key)}`
         : `Invalid empty/false group name provided: ${key}`;
-      this.fail(`Unable to add group ${pyStr(key)}: ${why}`, line, "quote group names that look like numbers");
+      this.fail(`Unable to add group ${pyStr(key)}: ${why}`, path, "quote group names that look like numbers");
     }
     const group = this.inv.addGroup(key);
     if (data === null) return group;
@@ -79,7 +78,7 @@ class YamlInventoryReader {
       else if (!(v === null || isMapping(v))) {
         this.fail(
           `Invalid "${section}" entry for "${group}" group, requires a dictionary, found "${pyType(v, this.fromYaml)}" instead.`,
-          this.keyLine(data, section),
+          [...path, section],
           `write ${section} as a mapping (name: value), not a list`,
         );
       }
@@ -94,11 +93,14 @@ class YamlInventoryReader {
         for (const [k, v] of Object.entries(value)) this.inv.setVariable(group, k, v);
       } else if (key2 === "children") {
         for (const [sub, subData] of Object.entries(value)) {
-          const child = this.group(this.keyOf(value, sub), subData, this.keyLine(value, sub));
-          this.addChild(group, child, this.keyLine(value, sub));
+          const subPath = [...path, "children", sub];
+          const child = this.group(this.keyOf(value, sub), subData, subPath);
+          this.addChild(group, child, subPath);
         }
       } else if (key2 === "hosts") {
-        for (const [pattern, hostVars] of Object.entries(value)) this.hosts(group, value, pattern, hostVars);
+        for (const [pattern, hostVars] of Object.entries(value)) {
+          this.hosts(group, value, pattern, hostVars, [...path, "hosts", pattern]);
+        }
       } else {
         this.inv.warnings.push(`Skipping unexpected key (${key2}) in group (${group}), only "vars", "children" and "hosts" are valid`);
       }
@@ -106,29 +108,28 @@ class YamlInventoryReader {
     return group;
   }
 
-  private addChild(group: string, child: string, line: number | undefined): void {
+  private addChild(group: string, child: string, path: string[]): void {
     try {
       this.inv.addChild(group, child);
     } catch (e) {
-      this.fail(errorMessage(e), line);
+      this.fail(errorMessage(e), path);
     }
   }
 
-  private hosts(group: string, map: Mapping, pattern: string, hostVars: unknown): void {
+  private hosts(group: string, map: Mapping, pattern: string, hostVars: unknown, path: string[]): void {
     const key = this.keyOf(map, pattern);
-    const line = this.keyLine(map, pattern);
     if (typeof key !== "string") {
-      this.fail(`Host pattern ${pyStr(key)} must be a string. Enclose integers/floats in quotation marks.`, line);
+      this.fail(`Host pattern ${pyStr(key)} must be a string. Enclose integers/floats in quotation marks.`, path);
     }
     let expanded: { hosts: string[]; port?: number };
     try {
       expanded = expandHostPattern(key);
     } catch (e) {
-      return this.fail(errorMessage(e), line);
+      return this.fail(errorMessage(e), path);
     }
     const vars = pyFalsy(hostVars) ? {} : hostVars;
     if (!isMapping(vars)) {
-      this.fail(`Invalid data from file, expected dictionary and got:\n\n${pyRepr(vars)}`, line, "host variables must be a mapping");
+      this.fail(`Invalid data from file, expected dictionary and got:\n\n${pyRepr(vars)}`, path, "host variables must be a mapping");
     }
     for (const h of expanded.hosts) {
       this.inv.declareHost(h, group, expanded.port);
