@@ -1,9 +1,10 @@
 // ansible.builtin.stat: every key of modules/stat.py for files, directories, links and missing paths,
 // checksums, MIME type through `file` and attributes through `lsattr`, both found and run as the module does.
 import { createHash } from "node:crypto";
-import { accessSync, constants, createReadStream, lstatSync, readFileSync, readlinkSync, statSync, type BigIntStats } from "node:fs";
+import { accessSync, constants, createReadStream, lstatSync, readlinkSync, statSync, type BigIntStats } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { expandPath } from "./command.ts";
+import { lookupName } from "./_path-info.ts";
 import { decodeSurrogateEscape, findBinPath, runProcess } from "./_process.ts";
 import type { ModuleContext, ModuleParams, ModuleResult, NativeModule } from "./_types.ts";
 
@@ -83,19 +84,6 @@ export function pyRealpath(filename: string, cwd: string): string {
     return [path, true];
   };
   return walk(cwd, filename)[0];
-}
-
-/** getpwuid / getgrgid name from the local databases, or undefined (the key is then left out, as Python does). */
-function lookupName(file: string, id: number): string | undefined {
-  try {
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      const f = line.split(":");
-      if (f.length >= 3 && f[2] === String(id)) return f[0];
-    }
-  } catch {
-    // No database: no name.
-  }
-  return undefined;
 }
 
 function canAccess(p: string, mode: number): boolean {
