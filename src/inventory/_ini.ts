@@ -12,6 +12,9 @@ import { shlexSplit } from "./_shlex.ts";
 const SECTION_RE = /^\[([^:\]\s]+)(?::([\p{L}\p{N}_]+))?\]\s*(?:#.*)?$/u;
 const GROUP_NAME_RE = /^([^:\]\s]+)\s*(?:#.*)?$/u;
 
+/** Errors Ansible reports without the `file:line: ` prefix (its plugin raises them outside _raise_error). */
+export const UNPREFIXED = new WeakSet<Error>();
+
 interface Pending {
   line: number;
   state: "vars" | "children";
@@ -114,13 +117,26 @@ function expandHost(pattern: string, fail: (m: string, hint?: string) => never):
   try {
     out = expandHostPattern(pattern);
   } catch (e) {
-    return fail(errorMessage(e), "write a host name, optionally with a [start:end] range and a :port");
+    try {
+      return fail(errorMessage(e), "write a host name, optionally with a [start:end] range and a :port");
+    } catch (err) {
+      UNPREFIXED.add(err as Error);
+      throw err;
+    }
   }
+  const bare = (message: string): never => {
+    try {
+      return fail(message);
+    } catch (e) {
+      UNPREFIXED.add(e as Error);
+      throw e;
+    }
+  };
   if (pattern.trim().endsWith(":") && out.port === undefined) {
-    fail(`Invalid host pattern '${pattern}' supplied, ending in ':' is not allowed, this character is reserved to provide a port.`);
+    bare(`Invalid host pattern '${pattern}' supplied, ending in ':' is not allowed, this character is reserved to provide a port.`);
   }
   if (out.hosts.some((h) => h.trim() === "---")) {
-    fail(`Invalid host pattern '${pattern}' supplied, '---' is normally a sign this is a YAML file.`);
+    bare(`Invalid host pattern '${pattern}' supplied, '---' is normally a sign this is a YAML file.`);
   }
   return out;
 }

@@ -42,7 +42,9 @@ export function splitArgs(args: string): string[] {
   let bd = 0;
   let cd = 0;
   const addToLast = (s: string): void => {
-    params[params.length - 1] = (params[params.length - 1] ?? "") + s;
+    // Python indexes params[-1] here and fails on an empty list (leading spaces do that).
+    if (params.length === 0) throw new Error("Unable to parse argument string. list index out of range");
+    params[params.length - 1] += s;
   };
   items.forEach((item, itemIdx) => {
     const tokens = item.split(" ");

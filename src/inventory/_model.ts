@@ -82,7 +82,8 @@ export class Inventory {
       this.hostGroupSets.set(name, new Set());
       const src = this.currentSource;
       this.setVariable(name, "inventory_file", src);
-      this.setVariable(name, "inventory_dir", src ? this.varFiles.sourceDir(src) : null);
+      // Ansible's basedir() gives the text "None" for a source that is not a path (a host list).
+      this.setVariable(name, "inventory_dir", src ? (this.varFiles.sourceDir(src) ?? "None") : null);
       if (LOCALHOST_NAMES.includes(name)) {
         if (this.localhostName === undefined) this.localhostName = name;
         else this.warnings.push(`A duplicate localhost-like entry was found (${name}). First found localhost was ${this.localhostName}`);

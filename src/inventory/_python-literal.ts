@@ -146,12 +146,17 @@ class LiteralParser {
 
   private dict(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    // Python keys that compare equal (1, 1.0, True) are one key, spelled as first written.
+    const spelled = new Map<unknown, string>();
     for (;;) {
       if (this.eat("}")) return out;
       const key = this.expression();
       // `{1, 2}` is a set, which has no JSON form: keep the text.
       if (!this.eat(":")) fail("set");
-      out[dictKey(key)] = this.expression();
+      const canonical = typeof key === "boolean" ? Number(key) : key;
+      const name = spelled.get(canonical) ?? dictKey(key);
+      spelled.set(canonical, name);
+      out[name] = this.expression();
       if (this.eat("}")) return out;
       if (!this.eat(",")) fail();
     }

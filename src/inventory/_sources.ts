@@ -8,7 +8,7 @@ import { dirname, extname, isAbsolute, join, normalize, resolve } from "node:pat
 import { FtlError, InventoryError, errorMessage } from "../errors.ts";
 import { DirVarFiles } from "./_group-host-vars.ts";
 import { isHostList, parseHostList } from "./_host-list.ts";
-import { parseIni } from "./_ini.ts";
+import { UNPREFIXED, parseIni } from "./_ini.ts";
 import { Inventory } from "./_model.ts";
 import { looksLikeScript, parseScriptInventory } from "./_script.ts";
 import { parseYamlInventory } from "./_yaml.ts";
@@ -164,7 +164,7 @@ function autoFailure(source: string, text: string): InventoryError {
 /** How Ansible words a plugin's failure (the ini plugin prefixes `file:line: `). */
 function ansibleText(f: Failure): string {
   const e = f.error;
-  if (f.plugin === "ini" && e instanceof FtlError && e.file && e.line !== undefined) return `${e.file}:${e.line}: ${e.message}`;
+  if (f.plugin === "ini" && e instanceof FtlError && e.file && e.line !== undefined && !UNPREFIXED.has(e)) return `${e.file}:${e.line}: ${e.message}`;
   return errorMessage(e);
 }
 

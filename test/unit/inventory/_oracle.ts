@@ -84,3 +84,15 @@ export async function oracleListHosts(sources: string[], pattern: string, limit?
 export function asJson(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v));
 }
+
+/** VariableManager.get_vars per host (see oracle/hostvars.py). */
+export async function oracleHostVars(
+  sources: string[],
+  hosts: string[],
+  extraVars: string[] = [],
+  cwd?: string,
+): Promise<Record<string, Record<string, unknown>>> {
+  const r = await run(SYSTEM_PYTHON, [join(ORACLE_DIR, "hostvars.py")], JSON.stringify({ sources, hosts, extra_vars: extraVars }), cwd);
+  if (r.rc !== 0) throw new Error(`hostvars oracle failed: ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
