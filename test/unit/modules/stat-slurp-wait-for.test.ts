@@ -38,7 +38,13 @@ print(s.getsockname()[1], c.getsockname()[1], flush=True)
 while True:
     a, _ = s.accept(); a.sendall(b"SSH-2.0-test ok\\r\\n"); a.close()
 `], { stdio: ["ignore", "pipe", "inherit"] });
-  const line = await new Promise<string>((res) => server?.stdout?.once("data", (b: Buffer) => res(b.toString())));
+  const line = await new Promise<string>((res) => {
+    let text = "";
+    server?.stdout?.on("data", (b: Buffer) => {
+      text += b.toString();
+      if (text.includes("\n")) res(text);
+    });
+  });
   [openPort, closedPort] = line.trim().split(" ").map(Number) as [number, number];
 });
 afterAll(() => {
