@@ -31,7 +31,7 @@ describe("runAnsibleModuleLocally against ansible", () => {
       const norm = (r: Record<string, unknown>): unknown => JSON.parse(JSON.stringify(withoutKeys(r, [...DROP, "diff"])).replaceAll(`${path}x`, path));
       expect(norm(ours)).toEqual(norm(theirs));
     }
-  });
+  }, 20_000);
 
   test("collection module importing its module_utils, through a redirect; stdout_lines added", async () => {
     const ours = await runLocal("ftltest.demo.old_echo", { text: "hi" });
@@ -39,20 +39,20 @@ describe("runAnsibleModuleLocally against ansible", () => {
     expect(withoutKeys(ours, DROP)).toEqual(withoutKeys(oracle("ftltest.demo.old_echo", { text: "hi" }), DROP));
     const check = await runLocal("ftltest.demo.echo", { text: "x" }, { checkMode: true });
     expect(check.check).toBe(true);
-  });
+  }, 20_000);
 
   test("library module runs despite a tempfile.py beside it", async () => {
     const ours = await runLocal("libmod", { n: 4 });
     expect(ours).toEqual({ changed: true, doubled: 8, invocation: { module_args: { n: 4 } } });
     expect(withoutKeys(ours, DROP)).toEqual(withoutKeys(oracle("libmod", { n: 4 }), DROP));
-  });
+  }, 20_000);
 
   test("argspec errors come back as the module reports them", async () => {
     const ours = await runLocal("file", { path: "/tmp/x", bogus: 1 });
     const theirs = oracle("file", { path: "/tmp/x", bogus: 1 });
     expect(ours.failed).toBe(true);
     expect(withoutKeys(ours, DROP)).toEqual(withoutKeys(theirs, DROP));
-  });
+  }, 20_000);
 
   test("a crashing module gives ansible's MODULE FAILURE shape", async () => {
     const ours = await runLocal("crash", {});
@@ -64,13 +64,13 @@ describe("runAnsibleModuleLocally against ansible", () => {
     });
     expect(shape(ours)).toEqual(shape(theirs));
     expect(ours).toMatchObject({ failed: true, rc: 1, module_stdout: "partial output\n", msg: "MODULE FAILURE\nSee stdout/stderr for the exact error" });
-  });
+  }, 20_000);
 
   test("junk around the JSON is dropped, internal keys removed", async () => {
     const ours = await runLocal("junk", {});
     expect(withoutKeys(ours, DROP)).toEqual(withoutKeys(oracle("junk", {}), DROP));
     expect(ours.warnings).toEqual(["Module invocation had junk after the JSON data: trailing junk"]);
-  });
+  }, 20_000);
 
   test("a module that is not there at run time fails as MODULE FAILURE with its rc", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ftl-al-"));
@@ -79,7 +79,7 @@ describe("runAnsibleModuleLocally against ansible", () => {
     const r = await runAnsibleModuleLocally({ fqcn: "ansible.legacy.gone", path, kind: "library" }, {}, defaultModuleContext(), SYSTEM_PYTHON);
     expect(r).toEqual({ changed: false, failed: true, module_stdout: "no json here", module_stderr: "", msg: "MODULE FAILURE\nSee stdout/stderr for the exact error", rc: 3 });
     expect(readFileSync(path, "utf8")).toContain("sys.exit(3)");
-  });
+  }, 20_000);
 
   test("abort kills the module and rejects with the signal's reason", async () => {
     const dir = mkdtempSync(join(tmpdir(), "ftl-al-"));
@@ -91,12 +91,12 @@ describe("runAnsibleModuleLocally against ansible", () => {
     const t0 = Date.now();
     await expect(p).rejects.toThrow("task timed out");
     expect(Date.now() - t0).toBeLessThan(5000);
-  });
+  }, 20_000);
 
   test("a python that cannot start is an error, not a result", async () => {
     const r = runAnsibleModuleLocally({ fqcn: "ansible.builtin.ping", path: "x", pythonModule: "ansible.modules.ping", kind: "ansible-builtin" }, {}, defaultModuleContext(), "/nonexistent/python");
     await expect(r).rejects.toThrow("cannot run /nonexistent/python");
-  });
+  }, 20_000);
 });
 
 describe("output filtering", () => {
@@ -105,11 +105,11 @@ describe("output filtering", () => {
     expect(filterNonJsonLines('{"a":\n 1}\nx\n')).toEqual({ json: '{"a":\n 1}', warnings: ["Module invocation had junk after the JSON data: x"] });
     expect(() => filterNonJsonLines("[1]")).toThrow("No start of json char found");
     expect(() => filterNonJsonLines("{ no end")).toThrow("No end of json char found");
-  });
+  }, 20_000);
 
   test("parseModuleOutput: a traceback on stdout becomes the exception", () => {
     const r = parseModuleOutput("Traceback (most recent call last):\n", "", 1);
     expect(r.exception).toBe("Traceback (most recent call last):\n");
     expect(parseModuleOutput("[1, 2]", "", 0).msg).toStartWith("MODULE FAILURE");
-  });
+  }, 20_000);
 });

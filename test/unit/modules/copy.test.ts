@@ -58,13 +58,13 @@ describe("copy module against ansible", () => {
     test(c.name, async () => {
       const { ours, theirs } = await compareWithAnsible(copyModule, c);
       expect(ours).toEqual(theirs);
-    });
+    }, 20_000);
   }
 
   test("missing controller source names the searched paths", async () => {
     const { ours, theirs } = await compareWithAnsible(copyModule, { name: "", args: (d) => ({ src: "nope.txt", dest: join(d, "x") }), drop: ["exception"] });
     expect(ours).toEqual(theirs);
-  });
+  }, 20_000);
 
   test("backup_file is named as ansible names it", async () => {
     const { ours, theirs, oursRaw, dirs } = await compareWithAnsible(copyModule, { name: "", setup: withDest, args: (d) => ({ src: join(d, "s.txt"), dest: join(d, "out/s.txt"), backup: true }), drop: [...SRC, "backup_file"] });
@@ -73,7 +73,7 @@ describe("copy module against ansible", () => {
     expect(backup).toMatch(new RegExp(`^${dirs[1]}/out/s\\.txt\\.${process.pid}\\.\\d{4}-\\d\\d-\\d\\d@\\d\\d:\\d\\d:\\d\\d~$`));
     expect(readFileSync(backup, "utf8")).toBe("old text\n");
     expect(statSync(backup).mode & 0o777).toBe(0o600);
-  });
+  }, 20_000);
 
   test("our src names the real source; files land with the content", async () => {
     const { oursRaw, dirs } = await compareWithAnsible(copyModule, { name: "", setup: withTree, args: (d) => ({ src: `${join(d, "tree")}/`, dest: join(d, "out") }) });
@@ -82,5 +82,5 @@ describe("copy module against ansible", () => {
     const single = await compareWithAnsible(copyModule, { name: "", setup: withSrc, args: (d) => ({ src: join(d, "s.txt"), dest: join(d, "out") }) });
     expect(single.oursRaw.src).toBe(join(single.dirs[1], "s.txt"));
     expect(oursRaw.changed).toBe(true);
-  });
+  }, 20_000);
 });

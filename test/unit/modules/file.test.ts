@@ -62,7 +62,7 @@ describe("file module against ansible", () => {
     test(c.name, async () => {
       const { ours, theirs } = await compareWithAnsible(fileModule, c);
       expect(ours).toEqual(theirs);
-    });
+    }, 20_000);
   }
 });
 
@@ -74,5 +74,5 @@ describe("file module effects", () => {
     const m = await compareWithAnsible(fileModule, { name: "", args: (d) => ({ path: join(d, "p/q"), state: "directory", mode: "0700" }) });
     expect(statSync(join(m.dirs[1], "p")).mode & 0o777).toBe(0o700);
     expect(existsSync(join(m.dirs[1], "p/q"))).toBe(true);
-  });
+  }, 20_000);
 });
