@@ -2,7 +2,7 @@
 // file gets uid, gid, owner, group, mode, state and size added. Native modules that return a path call this.
 import { lstatSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { expandPath } from "./command.ts";
+import { expandPath } from "./_process.ts";
 import type { ModuleContext, ModuleResult } from "./_types.ts";
 
 /** getpwuid / getgrgid name from the local database file (/etc/passwd, /etc/group), or undefined. */

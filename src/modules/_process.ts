@@ -194,6 +194,11 @@ export function expandVars(s: string, env: Readonly<Record<string, string | unde
   });
 }
 
+/** check_type_path: $VAR then ~ expansion, as AnsibleModule applies to `type: path` arguments and argv words. */
+export function expandPath(p: string, env: Readonly<Record<string, string | undefined>>): string {
+  return expandUser(expandVars(p, env), env);
+}
+
 /** os.path.expanduser for `~` (HOME) and `~user` (/etc/passwd); unknown users stay as written. */
 export function expandUser(s: string, env: Readonly<Record<string, string | undefined>>): string {
   if (!s.startsWith("~")) return s;

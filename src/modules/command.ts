@@ -4,7 +4,7 @@
 // after chdir, check mode that only evaluates creates/removes, rc != 0 -> failed "non-zero return code".
 import { readdirSync, lstatSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { decodeSurrogateEscape, expandUser, expandVars, pyBytesRepr, pySplitlines, runProcess } from "./_process.ts";
+import { decodeSurrogateEscape, expandPath, pyBytesRepr, pySplitlines, runProcess } from "./_process.ts";
 import { shlexQuote, shlexSplit } from "./_shlex.ts";
 import type { ModuleContext, ModuleParams, ModuleResult, ModuleSpec, NativeModule } from "./_types.ts";
 
@@ -24,12 +24,6 @@ export const commandSpec: ModuleSpec = {
   supportsCheckMode: true,
 };
 
-type Env = Readonly<Record<string, string | undefined>>;
-
-/** check_type_path: ~ and $VAR expansion, as AnsibleModule applies to `type: path` arguments. */
-export function expandPath(p: string, env: Env): string {
-  return expandUser(expandVars(p, env), env);
-}
 
 /** Python's str(datetime.now()): local time, microseconds only when non-zero. */
 function pyNow(): { text: string; micros: number } {

@@ -2,7 +2,7 @@
 // modules/slurp.py words them.
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
-import { expandPath } from "./command.ts";
+import { expandPath } from "./_process.ts";
 import type { ModuleContext, ModuleParams, ModuleResult, NativeModule } from "./_types.ts";
 
 async function runSlurp(params: ModuleParams, ctx: ModuleContext): Promise<ModuleResult> {

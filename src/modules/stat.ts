@@ -3,9 +3,8 @@
 import { createHash } from "node:crypto";
 import { accessSync, constants, createReadStream, lstatSync, readlinkSync, statSync, type BigIntStats } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { expandPath } from "./command.ts";
 import { lookupName } from "./_path-info.ts";
-import { decodeSurrogateEscape, findBinPath, runProcess } from "./_process.ts";
+import { decodeSurrogateEscape, expandPath, findBinPath, runProcess } from "./_process.ts";
 import type { ModuleContext, ModuleParams, ModuleResult, NativeModule } from "./_types.ts";
 
 const ATTRIBUTE_NAMES: Record<string, string> = {

@@ -6,8 +6,8 @@ import { stat, readFile } from "node:fs/promises";
 import { isIPv4, isIPv6, Socket } from "node:net";
 import { resolve } from "node:path";
 import { CanceledError } from "../errors.ts";
-import { expandPath } from "./command.ts";
 import { addPathInfo } from "./_path-info.ts";
+import { expandPath } from "./_process.ts";
 import type { ModuleContext, ModuleParams, ModuleResult, NativeModule } from "./_types.ts";
 
 const CONNECTION_STATE_IDS: Record<string, string> = {

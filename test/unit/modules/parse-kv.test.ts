@@ -37,6 +37,11 @@ def adhoc(module, raw):
     if not args:
         args = parse_kv(raw, check_raw=module in C.MODULE_REQUIRE_ARGS)
     ModuleArgsParser({'action': {'module': module, 'args': args}}).parse()
+    # playbook/task.py then moves cmd to _raw_params for these modules
+    if module in C._ACTION_HAS_CMD and 'cmd' in args:
+        if args.get('_raw_params', '') != '':
+            raise AnsibleParserError("The 'cmd' argument cannot be used when other raw parameters are specified. Please put everything in one or the other place.")
+        args['_raw_params'] = args.pop('cmd')
     return args
 data = json.load(sys.stdin)
 print(json.dumps({
@@ -64,7 +69,7 @@ const ADHOC: [string, string][] = [
   ["shell", "echo $HOME | wc -c chdir=/tmp"], ["raw", "uname -a executable=/bin/bash"], ["script", "x.sh a=b"],
   ["ansible.builtin.command", "echo a=b"], ["ansible.legacy.shell", "k=v echo"], ["copy", "src=a dest=b"],
   ["set_fact", "a b"], ["include_vars", "file.yml"], ["file", "path=/x state=touch mode=0644"],
-  ["debug", 'msg="{{ x }}"'], ["command", "a='b"], ["ping", "  data=x"], ["win_shell", "dir c=d"],
+  ["debug", 'msg="{{ x }}"'], ["shell", '{"cmd": "ls", "_raw_params": "x"}'], ["command", "a='b"], ["ping", "  data=x"], ["win_shell", "dir c=d"],
 ];
 
 describe("parseKv matches ansible's parse_kv", () => {
