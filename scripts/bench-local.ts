@@ -11,7 +11,7 @@ const root = join(import.meta.dir, "..");
 const ftl2 = join(root, "dist", "ftl2");
 const quick = process.argv.includes("--quick");
 const dir = mkdtempSync(join(tmpdir(), "ftl2-bench-"));
-const env = { ANSIBLE_NOCOLOR: "1", ANSIBLE_CONFIG: "/dev/null", ANSIBLE_PYTHON_INTERPRETER: "/usr/bin/python3", ANSIBLE_LOCALHOST_WARNING: "0" };
+const env = { ANSIBLE_NOCOLOR: "1", ANSIBLE_PYTHON_INTERPRETER: "/usr/bin/python3", ANSIBLE_LOCALHOST_WARNING: "0" };
 
 function inventory(n: number): string {
   const path = join(dir, `local-${n}.ini`);

@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { zipSync, type ZipInputFile } from "fflate";
+import { zipSync, type Zippable } from "fflate";
 
 const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0); // local-time constructor: fflate writes local DOS time
 const SKIP_DIRS = new Set(["tests", "__pycache__"]);
@@ -30,9 +30,9 @@ export interface Pyz {
 export function buildPyz(gateDir: string): Pyz {
   const files = listSources(gateDir);
   if (!files.includes("__main__.py")) throw new Error(`${gateDir}/__main__.py is missing: the zipapp needs an entry point`);
-  const entries: Record<string, ZipInputFile> = {};
+  const entries: Zippable = {};
   for (const f of files) {
-    entries[f] = [readFileSync(join(gateDir, f)), { level: 9, mtime: FIXED_MTIME, os: 3, attrs: (0o100644 << 16) >>> 0 }];
+    entries[f] = [new Uint8Array(readFileSync(join(gateDir, f))), { level: 9, mtime: FIXED_MTIME, os: 3, attrs: (0o100644 << 16) >>> 0 }];
   }
   const bytes = zipSync(entries);
   return { bytes, sha256: createHash("sha256").update(bytes).digest("hex"), files };

@@ -92,7 +92,7 @@ class GateCase(unittest.TestCase):
 
     def test_replies_come_back_in_completion_order(self):
         self.gate.hello()
-        self.gate.send("Module", self.module("sleeper", {"seconds": 0.5}), 1)
+        self.gate.send("Module", self.module("sleeper", {"seconds": 2}), 1)
         self.gate.send("Module", {"name": "ping", "args": {}}, 2)
         self.gate.send("Module", self.module("echo"), 3)
         order = [self.gate.recv()[2] for _ in range(3)]

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import type { HostResult } from "../executor/index.ts";
 import type { RunStats } from "../events/index.ts";
 import { formatError, formatWarning, stringc, columnsFor, type ColorName } from "../output/_display.ts";
+import { cleanCopy } from "../output/_clean.ts";
 import { dumpResult } from "../output/_dump.ts";
 import type { DisplayLine } from "../output/_lines.ts";
 import { minimalLines } from "../output/_minimal.ts";
@@ -58,6 +59,11 @@ export class AdhocPrinter {
     this.#write({ text, color: "warn", stderr: true });
   }
 
+  usage(text: string): void {
+    this.progress?.clear();
+    this.#io.stdout.write(text);
+  }
+
   error(msg: string): void {
     this.#write({ text: formatError(msg), color: "error", stderr: true });
   }
@@ -75,7 +81,7 @@ export class AdhocPrinter {
       );
       return;
     }
-    const view = { host: hr.host, status: hr.status, result: hr.result, action };
+    const view = { host: hr.host, status: hr.status, result: cleanCopy(hr.result), action };
     const lines = this.#mode === "oneline" ? onelineLines(view, this.#verbosity) : minimalLines(view, this.#verbosity);
     for (const l of lines) this.#write(l);
   }
@@ -86,7 +92,7 @@ export class AdhocPrinter {
 
   #writeTree(hr: HostResult): void {
     const dir = this.#tree as string;
-    const { warnings: _w, deprecations: _d, ...rest } = hr.result;
+    const { warnings: _w, deprecations: _d, ...rest } = cleanCopy(hr.result);
     try {
       mkdirSync(dir, { recursive: true });
       const path = join(dir, hr.host);

@@ -68,8 +68,11 @@ export async function runAdhocCommand(io: CliIO): Promise<number> {
     return code;
   } catch (e) {
     printer.progress?.clear();
+    const code = exitCodeForError(e);
+    // ansible prints its help before an options error (exit 5).
+    if (code === EXIT.OPTIONS) printer.usage(renderAdhocUsage(io.argv0));
     printer.error(describeError(e, opts.verbosity));
-    return exitCodeForError(e);
+    return code;
   } finally {
     offSignal();
   }

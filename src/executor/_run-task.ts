@@ -76,7 +76,8 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskOutcome> {
     const result = await runOnHost(target, opts, signal);
     if (signal.aborted && result === CANCELED) return;
     const endedAt = new Date();
-    const r = result as ModuleResult;
+    // Ansible's TaskExecutor sets `changed: false` on any result that lacks it.
+    const r: ModuleResult = "changed" in (result as ModuleResult) ? (result as ModuleResult) : { changed: false, ...(result as ModuleResult) };
     const status = classifyResult(r);
     recordStatus(stats, target.name, status);
     const hr: HostResult = { host: target.name, status, result: r, startedAt, endedAt, durationMs: endedAt.getTime() - startedAt.getTime() };

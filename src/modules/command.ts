@@ -27,7 +27,7 @@ export const commandSpec: ModuleSpec = {
 
 /** Python's str(datetime.now()): local time, microseconds only when non-zero. */
 function pyNow(): { text: string; micros: number } {
-  const now = performance.timeOrigin * 1000 + Math.round(performance.now() * 1000);
+  const now = Math.round((performance.timeOrigin + performance.now()) * 1000);
   const d = new Date(Math.floor(now / 1000));
   const p = (n: number, w = 2): string => String(n).padStart(w, "0");
   const us = now % 1_000_000;

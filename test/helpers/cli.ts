@@ -49,7 +49,7 @@ export function runAnsible(argv: string[], opts: { env?: Record<string, string>;
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       ANSIBLE_NOCOLOR: "1",
-      ANSIBLE_CONFIG: "/dev/null",
+      ANSIBLE_CONFIG: "",
       ANSIBLE_PYTHON_INTERPRETER: SYSTEM_PYTHON,
       ...opts.env,
     },

@@ -1,0 +1,157 @@
+// Real OpenSSH sshd daemons on loopback for tests and benchmarks. Each daemon listens on up to 16
+// addresses in 127.0.0.0/8 (sshd's ListenAddress limit), so N hosts take ceil(N/16) daemons. Sessions
+// run in a private mount namespace where root's ~/.bashrc (pyenv init, ~100 ms per command) is masked by
+// an empty file. Keys are generated per fixture; known_hosts lines are provided for host-key tests.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export interface SshHost {
+  name: string;
+  address: string;
+  port: number;
+}
+
+export interface SshFixture {
+  dir: string;
+  hosts: SshHost[];
+  clientKey: string;
+  clientKeyText: string;
+  hostPublicKey: string;
+  /** A known_hosts file that lists every host's key. */
+  knownHosts: string;
+  user: string;
+  /** An INI inventory naming every host with its address, port, user and key. */
+  inventory(extraVars?: string): string;
+  /** Stops one daemon by host, to simulate a host going down. */
+  killDaemonOf(host: string): void;
+  stop(): Promise<void>;
+}
+
+const MAX_LISTEN = 16;
+let nextBase = 20 + (process.pid % 150);
+
+function keygen(path: string, type = "ed25519"): void {
+  const r = spawnSync("ssh-keygen", ["-q", "-t", type, "-N", "", "-f", path], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.stderr}`);
+}
+
+function freePortSync(): number {
+  const r = spawnSync(process.execPath, ["-e", "const s=require('net').createServer();s.listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"], { encoding: "utf8" });
+  return Number(r.stdout.trim());
+}
+
+async function waitForPort(address: string, port: number, deadlineMs: number): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = connect({ host: address, port }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on("error", () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > end) throw new Error(`sshd did not listen on ${address}:${port}`);
+    await Bun.sleep(20);
+  }
+}
+
+export interface StartSshdOptions {
+  hosts?: number;
+  /** Extra sshd_config lines. */
+  config?: string[];
+  /** sshd host key type (ed25519, ecdsa, rsa). */
+  hostKeyType?: string;
+}
+
+export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture> {
+  const n = opts.hosts ?? 1;
+  const dir = mkdtempSync(join(tmpdir(), "ftl2-sshd-"));
+  mkdirSync("/run/sshd", { recursive: true });
+  keygen(join(dir, "host_key"), opts.hostKeyType ?? "ed25519");
+  keygen(join(dir, "client_key"));
+  writeFileSync(join(dir, "authorized_keys"), readFileSync(join(dir, "client_key.pub")));
+  writeFileSync(join(dir, "empty"), "");
+  const hostPublicKey = readFileSync(join(dir, "host_key.pub"), "utf8").trim();
+
+  const hosts: SshHost[] = [];
+  const daemons: { proc: ChildProcess; hosts: SshHost[] }[] = [];
+  const base = nextBase;
+  nextBase = 20 + ((nextBase - 20 + Math.ceil(n / 250) + 1) % 150);
+  for (let d = 0; d * MAX_LISTEN < n; d++) {
+    const port = freePortSync();
+    const mine: SshHost[] = [];
+    for (let i = d * MAX_LISTEN; i < Math.min(n, (d + 1) * MAX_LISTEN); i++) {
+      const address = `127.${base + Math.floor(i / 250)}.${1 + (i % 250)}.${1 + (d % 250)}`;
+      mine.push({ name: `host${String(i + 1).padStart(3, "0")}`, address, port });
+    }
+    const cfg = join(dir, `sshd_config.${d}`);
+    writeFileSync(
+      cfg,
+      [
+        `Port ${port}`,
+        ...mine.map((h) => `ListenAddress ${h.address}`),
+        `HostKey ${join(dir, "host_key")}`,
+        `AuthorizedKeysFile ${join(dir, "authorized_keys")}`,
+        "PermitRootLogin yes",
+        "StrictModes no",
+        "UsePAM no",
+        "PasswordAuthentication no",
+        "KbdInteractiveAuthentication no",
+        `PidFile ${join(dir, `sshd.${d}.pid`)}`,
+        "MaxSessions 1000",
+        "MaxStartups 1000:30:2000",
+        "LogLevel ERROR",
+        ...(opts.config ?? []),
+      ].join("\n") + "\n",
+    );
+    const proc = spawn(
+      "unshare",
+      ["-m", "sh", "-c", `mount --bind ${join(dir, "empty")} /root/.bashrc 2>/dev/null; exec /usr/sbin/sshd -D -e -f ${cfg}`],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    let log = "";
+    proc.stderr?.on("data", (b: Buffer) => (log += b.toString()));
+    proc.on("exit", (code) => {
+      if (code && code !== 0 && code !== 143 && !stopped) console.error(`sshd ${d} exited ${code}: ${log}`);
+    });
+    daemons.push({ proc, hosts: mine });
+    hosts.push(...mine);
+  }
+  let stopped = false;
+  await Promise.all(daemons.flatMap((d) => d.hosts.map((h) => waitForPort(h.address, h.port, 10_000))));
+  const knownHosts = join(dir, "known_hosts");
+  writeFileSync(knownHosts, hosts.map((h) => `[${h.address}]:${h.port} ${hostPublicKey}\n`).join(""));
+  const clientKey = join(dir, "client_key");
+
+  return {
+    dir,
+    hosts,
+    clientKey,
+    clientKeyText: readFileSync(clientKey, "utf8"),
+    hostPublicKey,
+    knownHosts,
+    user: "root",
+    inventory(extraVars = "") {
+      const lines = hosts.map(
+        (h) => `${h.name} ansible_host=${h.address} ansible_port=${h.port} ansible_user=root ansible_ssh_private_key_file=${clientKey} ${extraVars}`.trimEnd(),
+      );
+      const path = join(dir, `inventory-${Math.random().toString(36).slice(2)}.ini`);
+      writeFileSync(path, `[sshd]\n${lines.join("\n")}\n`);
+      return path;
+    },
+    killDaemonOf(host) {
+      const d = daemons.find((x) => x.hosts.some((h) => h.name === host));
+      d?.proc.kill("SIGKILL");
+    },
+    async stop() {
+      stopped = true;
+      for (const d of daemons) d.proc.kill("SIGTERM");
+      await Promise.all(daemons.map((d) => (d.proc.exitCode !== null ? undefined : new Promise((r) => d.proc.once("exit", r)))));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
