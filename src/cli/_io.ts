@@ -1,4 +1,7 @@
 // Everything the CLI touches outside itself, injected so tests run commands in-process.
+import { isatty } from "node:tty";
+import { writeFd } from "./_fd-write.ts";
+
 export interface OutStream {
   write(text: string): void;
   isTTY?: boolean;
@@ -22,20 +25,17 @@ export interface CliIO {
   promptSecret?: (prompt: string) => Promise<string | undefined>;
 }
 
-/** The real process's IO. */
+/** The real process's IO (never process.stdout: see _fd-write.ts). */
 export function processIO(argv = process.argv.slice(2)): CliIO {
-  const out = (s: NodeJS.WriteStream): OutStream => ({
-    write: (t) => void s.write(t),
-    isTTY: s.isTTY === true,
-    columns: s.columns,
-  });
+  const columns = Number(process.env.COLUMNS) || undefined;
+  const out = (fd: number): OutStream => ({ write: (t) => writeFd(fd, t), isTTY: isatty(fd), columns });
   return {
     argv,
     argv0: (process.argv[1] ?? process.argv0 ?? "ftl2").split("/").pop() ?? "ftl2",
     env: process.env,
     cwd: process.cwd(),
-    stdout: out(process.stdout),
-    stderr: out(process.stderr),
+    stdout: out(1),
+    stderr: out(2),
     onSignal(handler) {
       const onInt = () => handler("SIGINT");
       const onTerm = () => handler("SIGTERM");
