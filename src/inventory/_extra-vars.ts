@@ -3,8 +3,14 @@
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ArgsError, FtlError, errorMessage } from "../errors.ts";
-import { parseKeyValue } from "./_kv.ts";
+import { type SplitArgsFailure, SplitArgsError, parseKv } from "../text/index.ts";
 import { loadYamlOrJson } from "./_yaml-load.ts";
+
+const KV_HINTS: Record<SplitArgsFailure, string> = {
+  unbalanced: "close the quote or the {{ }} block",
+  index: "remove the spaces or newline at the start",
+  escape: "a \\U escape names a code point up to 10FFFF",
+};
 
 const isMapping = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -21,9 +27,10 @@ export async function parseExtraVars(values: string[], cwd: string): Promise<Rec
     } else if (opt[0] === "[" || opt[0] === "{") data = parseDocument(opt);
     else {
       try {
-        data = parseKeyValue(opt);
+        data = parseKv(opt);
       } catch (e) {
-        throw new ArgsError("EXTRA_VARS_INVALID", errorMessage(e), { hint: "close the quote or the {{ }} block" });
+        if (!(e instanceof SplitArgsError)) throw e;
+        throw new ArgsError("EXTRA_VARS_INVALID", e.message, { hint: KV_HINTS[e.failure] });
       }
     }
     if (!isMapping(data)) {

@@ -4,10 +4,10 @@
 // does, despite older docs saying strings); group names are kept as written (TRANSFORM_INVALID_GROUP_CHARS
 // defaults to never). Errors carry the file and line, with Ansible's wording.
 import { InventoryError, errorMessage } from "../errors.ts";
+import { shlexSplit } from "../text/index.ts";
 import { expandHostPattern } from "./_host-pattern.ts";
 import type { Inventory } from "./_model.ts";
 import { parsePythonValue } from "./_python-literal.ts";
-import { shlexSplit } from "./_shlex.ts";
 
 const SECTION_RE = /^\[([^:\]\s]+)(?::([\p{L}\p{N}_]+))?\]\s*(?:#.*)?$/u;
 const GROUP_NAME_RE = /^([^:\]\s]+)\s*(?:#.*)?$/u;
@@ -61,7 +61,7 @@ export function parseIni(inv: Inventory, text: string, file: string): void {
     if (state === "hosts") {
       let tokens: string[] = [];
       try {
-        tokens = shlexSplit(line);
+        tokens = shlexSplit(line, { comments: true });
       } catch (e) {
         fail(`Error parsing host definition '${line}': ${errorMessage(e)}`, "close the quote or escape it");
       }

@@ -5,9 +5,10 @@
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { PatternError } from "../errors.ts";
+import { globToRegExp, hasGlob } from "../text/index.ts";
 import { parseAddress } from "./_address.ts";
-import { globToRegExp, hasGlob, pythonRegExp } from "./_fnmatch.ts";
 import { type Inventory, LOCALHOST_NAMES } from "./_model.ts";
+import { pythonRegExp } from "./_python-regexp.ts";
 
 export interface HostSelection {
   hosts: string[];

@@ -4,7 +4,6 @@ export { type InventoryGroup, type InventoryHost, Inventory, LOCALHOST_NAMES } f
 export { type LoadInventoryOptions, loadInventory, parseInventoryText } from "./_sources.ts";
 export { type HostSelection, type SelectOptions, selectHosts, splitHostPattern } from "./_patterns.ts";
 export { parseExtraVars } from "./_extra-vars.ts";
-export { parseKeyValue, splitArgs } from "./_kv.ts";
 export { toInventoryListJson } from "./_list-json.ts";
 export { expandHostRange } from "./_ranges.ts";
 export { parsePythonLiteral, parsePythonValue } from "./_python-literal.ts";

@@ -4,8 +4,8 @@
 // after chdir, check mode that only evaluates creates/removes, rc != 0 -> failed "non-zero return code".
 import { readdirSync, lstatSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { globToRegExp, hasGlob, shlexQuote, shlexSplit } from "../text/index.ts";
 import { decodeSurrogateEscape, expandPath, pyBytesRepr, pySplitlines, runProcess } from "./_process.ts";
-import { shlexQuote, shlexSplit } from "./_shlex.ts";
 import type { ModuleContext, ModuleParams, ModuleResult, ModuleSpec, NativeModule } from "./_types.ts";
 
 export const commandSpec: ModuleSpec = {
@@ -51,44 +51,16 @@ function pyDelta(micros: number): string {
   return days ? `${days} day${days === 1 ? "" : "s"}, ${hms}` : hms;
 }
 
-/** Python fnmatch for one path segment. */
-function segmentRegex(seg: string): RegExp {
-  let re = "";
-  for (let i = 0; i < seg.length; i++) {
-    const c = seg[i] as string;
-    if (c === "*") re += ".*";
-    else if (c === "?") re += ".";
-    else if (c === "[") {
-      let j = i + 1;
-      if (seg[j] === "!") j++;
-      if (seg[j] === "]") j++;
-      while (j < seg.length && seg[j] !== "]") j++;
-      if (j >= seg.length) re += "\\[";
-      else {
-        let body = seg.slice(i + 1, j).replaceAll("\\", "\\\\");
-        const negate = body.startsWith("!");
-        if (negate) body = body.slice(1);
-        else if (body.startsWith("^")) body = `\\${body}`;
-        re += `[${negate ? "^" : ""}${body.replace(/[[\]]/g, "\\$&")}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`, "s");
-}
-
-const MAGIC = /[*?[]/;
-
 /** glob.glob(pattern) is non-empty: any existing path matches (broken symlinks count, hidden names need a dot). */
 export function globMatches(pattern: string, cwd: string): boolean {
-  if (!MAGIC.test(pattern)) return lexists(resolve(cwd, pattern));
+  if (!hasGlob(pattern)) return lexists(resolve(cwd, pattern));
   const absolute = pattern.startsWith("/");
   const segs = pattern.split("/").filter((s, i) => s !== "" || i === 0);
   let bases = [absolute ? "/" : cwd];
   for (const seg of absolute ? segs.slice(1) : segs) {
     const next: string[] = [];
     for (const base of bases) {
-      if (!MAGIC.test(seg)) {
+      if (!hasGlob(seg)) {
         const p = resolve(base, seg);
         if (lexists(p)) next.push(p);
         continue;
@@ -99,7 +71,7 @@ export function globMatches(pattern: string, cwd: string): boolean {
       } catch {
         continue;
       }
-      const re = segmentRegex(seg);
+      const re = globToRegExp(seg);
       for (const n of names) if ((seg.startsWith(".") || !n.startsWith(".")) && re.test(n)) next.push(resolve(base, n));
     }
     bases = next;

@@ -1,8 +1,8 @@
 // ansible.builtin.raw: no module at all, the raw action plugin runs the text through the connection's shell
 // (`/bin/sh -c` for local), optionally wrapped as `EXECUTABLE -c 'TEXT'`. Output is kept as is (no stripping);
 // check mode skips the task; rc != 0 -> failed "non-zero return code".
+import { shlexQuote } from "../text/index.ts";
 import { decodeSurrogateEscape, pySplitlines, runProcess } from "./_process.ts";
-import { shlexQuote } from "./_shlex.ts";
 import type { ModuleContext, ModuleParams, ModuleResult, NativeModule } from "./_types.ts";
 
 async function runRaw(params: ModuleParams, ctx: ModuleContext): Promise<ModuleResult> {

@@ -1,6 +1,7 @@
 // ansible.builtin.setup in TypeScript for local hosts: a useful subset of ansible's facts with the same key
 // names and value formats, honouring gather_subset (all, min, hardware, network, !x) and filter globs.
 // The `python` facts describe the interpreter Ansible modules would run with here, not Bun.
+import { fnmatch } from "../text/index.ts";
 import { cpuFacts, memoryFacts } from "./_facts-hardware.ts";
 import { networkFacts } from "./_facts-network.ts";
 import { type Facts, dateTimeFacts, distributionFacts, platformFacts, systemFacts, userFacts } from "./_facts-platform.ts";
@@ -55,12 +56,6 @@ export function selectSubsets(requested: readonly string[]): Set<string> | strin
   return add;
 }
 
-/** fnmatch of ansible's filter: `*`, `?` and `[...]`, matched against the name with and without the prefix. */
-function globMatch(glob: string, name: string): boolean {
-  const re = glob.replace(/[.+^${}()|\\]/g, "\\$&").replaceAll("*", ".*").replaceAll("?", ".");
-  return new RegExp(`^${re}$`).test(name);
-}
-
 async function collect(subsets: Set<string>, ctx: ModuleContext): Promise<Facts> {
   const facts: Facts = {};
   if (subsets.has("platform")) Object.assign(facts, await platformFacts());
@@ -94,7 +89,7 @@ async function runSetup(p: ModuleParams, ctx: ModuleContext): Promise<ModuleResu
   const filters = (p.filter as string[]).filter((f) => f !== "");
   const kept = filters.length === 0 || filters.includes("*")
     ? facts
-    : Object.fromEntries(Object.entries(facts).filter(([k]) => filters.some((f) => globMatch(f, k) || globMatch(f, k.replace(/^ansible_/, "")))));
+    : Object.fromEntries(Object.entries(facts).filter(([k]) => filters.some((f) => fnmatch(k, f) || fnmatch(k.replace(/^ansible_/, ""), f))));
   return { ansible_facts: kept, changed: false };
 }
 

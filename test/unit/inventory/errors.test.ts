@@ -170,6 +170,8 @@ describe("extra vars errors -> EXTRA_VARS_INVALID", () => {
     ["[1, 2]", "Invalid extra vars data supplied. '[1, 2]' could not be made into a dictionary"],
     ["{bad: [", "Syntax error in extra vars"],
     ["a='unclosed", "failed at splitting arguments, either an unbalanced jinja2 block or quotes: a='unclosed"],
+    ["  a=1", "Unable to parse argument string. list index out of range"],
+    ["a=\\U00110000", "illegal Unicode character in escape \\U00110000"],
     ["@missing.yml", "Could not find or access 'missing.yml'"],
   ];
   test.each(cases)("%s", async (value, message) => {
@@ -177,5 +179,14 @@ describe("extra vars errors -> EXTRA_VARS_INVALID", () => {
     expect(err).toBeInstanceOf(ArgsError);
     expect((err as ArgsError).code).toBe("EXTRA_VARS_INVALID");
     expect((err as ArgsError).message).toContain(message);
+  });
+
+  test.each([
+    ["a='unclosed", "close the quote"],
+    ["  a=1", "remove the spaces"],
+    ["a=\\U00110000", "a \\U escape"],
+  ])("k=v failure %s has its own hint", async (value, hint) => {
+    const err = await parseExtraVars([value], DIR).catch((e: unknown) => e);
+    expect((err as ArgsError).hint).toStartWith(hint);
   });
 });

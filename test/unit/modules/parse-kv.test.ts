@@ -1,20 +1,16 @@
-// parseKv / parseModuleArgs against ansible's own parse_kv and ad-hoc argument handling, on the same strings
-// (one python process for the whole batch).
+// parseModuleArgs against ansible's ad-hoc argument handling (one python process for the whole batch).
+// parse_kv itself is tested in test/unit/text/split-args.test.ts.
 import { describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { ArgsError } from "../../../src/errors.ts";
-import { isFreeFormModule, parseKv, parseModuleArgs } from "../../../src/modules/_parse-kv.ts";
+import { isFreeFormModule, parseModuleArgs } from "../../../src/modules/_parse-kv.ts";
 import { SYSTEM_PYTHON } from "../../helpers/ansible.ts";
-
-const CASES: string[] = JSON.parse(readFileSync(join(import.meta.dir, "../../fixtures/modules-a/kv-cases.json"), "utf8"));
 
 type Outcome = { ok: Record<string, unknown> } | { error: string };
 
-// Runs the oracle: parse_kv with and without check_raw, and the ad-hoc path (cli/adhoc.py _play_ds followed by
-// ModuleArgsParser, which rejects extra params) for each [module, text].
-function oracle(kv: string[], adhoc: [string, string][]): { kv: [Outcome, Outcome][]; adhoc: Outcome[] } {
+// Runs the oracle: the ad-hoc path (cli/adhoc.py _play_ds followed by ModuleArgsParser, which rejects extra
+// params) for each [module, text].
+function oracle(adhoc: [string, string][]): Outcome[] {
   const py = `
 import json, sys
 from ansible import constants as C
@@ -44,12 +40,9 @@ def adhoc(module, raw):
         args['_raw_params'] = args.pop('cmd')
     return args
 data = json.load(sys.stdin)
-print(json.dumps({
-    "kv": [[run(lambda: parse_kv(s)), run(lambda: parse_kv(s, check_raw=True))] for s in data["kv"]],
-    "adhoc": [run(lambda: adhoc(m, s)) for m, s in data["adhoc"]],
-}))
+print(json.dumps([run(lambda: adhoc(m, s)) for m, s in data]))
 `;
-  const r = spawnSync(SYSTEM_PYTHON, ["-c", py], { input: JSON.stringify({ kv, adhoc }), encoding: "utf8" });
+  const r = spawnSync(SYSTEM_PYTHON, ["-c", py], { input: JSON.stringify(adhoc), encoding: "utf8" });
   if (r.status !== 0) throw new Error(`oracle failed: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -72,18 +65,11 @@ const ADHOC: [string, string][] = [
   ["debug", 'msg="{{ x }}"'], ["shell", '{"cmd": "ls", "_raw_params": "x"}'], ["command", "a='b"], ["ping", "  data=x"], ["win_shell", "dir c=d"],
 ];
 
-describe("parseKv matches ansible's parse_kv", () => {
-  const expected = oracle(CASES, ADHOC);
-
-  test.each(CASES.map((s, i) => [JSON.stringify(s), i] as const))("%s", (_label, i) => {
-    const s = CASES[i] as string;
-    const [plain, raw] = expected.kv[i] as [Outcome, Outcome];
-    expect(ours(() => parseKv(s))).toEqual(plain);
-    expect(ours(() => parseKv(s, true))).toEqual(raw);
-  });
+describe("parseModuleArgs matches ansible's ad-hoc argument handling", () => {
+  const expected = oracle(ADHOC);
 
   test.each(ADHOC.map(([m, s], i) => [m, JSON.stringify(s), i] as const))("ad-hoc -m %s -a %s", (m, _label, i) => {
-    const want = expected.adhoc[i] as Outcome;
+    const want = expected[i] as Outcome;
     const got = ours(() => parseModuleArgs(m, ADHOC[i]?.[1] ?? ""));
     if ("error" in want && "error" in got) {
       // The allowed-modules list comes from a frozenset, so ansible's order varies run to run.
@@ -95,26 +81,31 @@ describe("parseKv matches ansible's parse_kv", () => {
   });
 });
 
+function thrown(f: () => unknown): unknown {
+  try {
+    f();
+  } catch (e) {
+    return e;
+  }
+  return undefined;
+}
+
 describe("parseModuleArgs errors", () => {
-  test("bad quoting is an ArgsError with ansible's message", () => {
-    let err: unknown;
-    try {
-      parseModuleArgs("ping", "data='x");
-    } catch (e) {
-      err = e;
-    }
+  test.each([
+    ["data='x", "failed at splitting arguments, either an unbalanced jinja2 block or quotes: data='x", "close every quote"],
+    ["  data=x", "Unable to parse argument string. list index out of range", "remove leading or doubled spaces"],
+    ["data=\\U00110000", "illegal Unicode character in escape \\U00110000", undefined],
+  ])("parse_kv's failure on %p is ArgsError MODULE_ARGS_INVALID", (text, message, hint) => {
+    const err = thrown(() => parseModuleArgs("ping", text));
     expect(err).toBeInstanceOf(ArgsError);
     expect((err as ArgsError).code).toBe("MODULE_ARGS_INVALID");
-    expect((err as ArgsError).message).toBe("failed at splitting arguments, either an unbalanced jinja2 block or quotes: data='x");
+    expect((err as ArgsError).message).toBe(message);
+    if (hint === undefined) expect((err as ArgsError).hint).toBeUndefined();
+    else expect((err as ArgsError).hint).toStartWith(hint);
   });
 
   test("extra params on a k=v module name the module and carry a hint", () => {
-    let err: unknown;
-    try {
-      parseModuleArgs("copy", "src=a oops");
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => parseModuleArgs("copy", "src=a oops"));
     expect(err).toBeInstanceOf(ArgsError);
     expect((err as ArgsError).message).toStartWith("this task 'copy' has extra params");
     expect((err as ArgsError).hint).toContain('"oops"');

@@ -1,12 +1,21 @@
-// Python's shlex.split (POSIX mode, no comments) and shlex.quote, which the command module uses to turn its
-// free-form text into argv and to print a command back. Errors carry Python's own ValueError texts.
+// Python's shlex.split (POSIX mode) and shlex.quote. The INI inventory splits host lines with comments=True;
+// the command module splits its free-form text without comments and prints argv back with quote.
 
 const WHITESPACE = " \t\r\n";
 
-export class ShlexError extends Error {}
+/** Python's ValueError from shlex, with its own text: callers wrap it in their own FtlError. */
+export class ShlexError extends Error {
+  override readonly name = "ShlexError";
+}
+
+export interface ShlexSplitOptions {
+  /** shlex.split(s, comments=True): `#` outside quotes, even inside a word, ends the line. */
+  comments?: boolean;
+}
 
 /** shlex.split(s): words with POSIX quoting; throws ShlexError("No closing quotation" | "No escaped character"). */
-export function shlexSplit(s: string): string[] {
+export function shlexSplit(s: string, options: ShlexSplitOptions = {}): string[] {
+  const comments = options.comments === true;
   const words: string[] = [];
   let i = 0;
   for (;;) {
@@ -20,17 +29,17 @@ export function shlexSplit(s: string): string[] {
       i++;
       switch (state) {
         case "ws":
-          if (c === "") return words;
-          if (WHITESPACE.includes(c)) continue;
-          if (c === "\\") [state, escapedFrom] = ["esc", "word"];
-          else if (c === "'" || c === '"') state = c;
-          else [token, state] = [c, "word"];
-          break;
         case "word":
-          if (c === "" || WHITESPACE.includes(c)) done = true;
+          if (c === "") done = true;
+          else if (WHITESPACE.includes(c)) done = state === "word";
+          else if (comments && c === "#") {
+            // shlex reads the rest of the line (its newline included) and drops it.
+            const nl = s.indexOf("\n", i - 1);
+            i = nl < 0 ? s.length : nl + 1;
+            done = state === "word";
+          } else if (c === "\\") [state, escapedFrom] = ["esc", "word"];
           else if (c === "'" || c === '"') state = c;
-          else if (c === "\\") [state, escapedFrom] = ["esc", "word"];
-          else token += c;
+          else [token, state] = [token + c, "word"];
           break;
         case "'":
         case '"':
@@ -54,7 +63,7 @@ export function shlexSplit(s: string): string[] {
   }
 }
 
-/** shlex.quote(s): unchanged when made only of safe characters, otherwise single-quoted. */
+/** shlex.quote(s): unchanged when made only of safe (ASCII) characters, otherwise single-quoted. */
 export function shlexQuote(s: string): string {
   if (s === "") return "''";
   if (!/[^\w@%+=:,./-]/.test(s)) return s;

@@ -1,8 +1,10 @@
-// Shell globs as Python's fnmatch.translate turns them into regexes (case-sensitive, `[!x]` negation, `*`
-// across dots), and `~regex` host patterns in Python syntax, both matched from the start as re.match does.
+// Shell globs as Python's fnmatch.translate turns them into regexes: case-sensitive (POSIX normcase), `[!x]`
+// negation, empty ranges dropped, `*` and `?` matching any character (dots, slashes and newlines too). Host
+// patterns, glob.glob path segments (the command module's creates/removes) and setup's filter all use it.
 
 const escapeRe = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&");
 
+/** fnmatch.translate(pat), anchored at both ends. */
 export function globToRegExp(pat: string): RegExp {
   let out = "";
   let i = 0;
@@ -53,16 +55,12 @@ function charClass(stuff: string): string {
 
 const escapeClass = (c: string): string => (/[\\\]^[-]/.test(c) ? `\\${c}` : c);
 
-/** A `~regex` pattern body, Python syntax, anchored at the start only (re.match). Throws on a bad regex. */
-export function pythonRegExp(src: string): RegExp {
-  const js = src
-    .replace(/\(\?P<(\w+)>/g, "(?<$1>")
-    .replace(/\(\?P=(\w+)\)/g, "\\k<$1>")
-    .replace(/\\Z/g, "$(?![\\s\\S])")
-    .replace(/\\A/g, "^");
-  return new RegExp(`^(?:${js})`);
+/** fnmatch.fnmatchcase(name, pat). */
+export function fnmatch(name: string, pat: string): boolean {
+  return globToRegExp(pat).test(name);
 }
 
+/** glob.has_magic: the text holds `*`, `?` or `[`. */
 export function hasGlob(p: string): boolean {
   return /[*?[]/.test(p);
 }
