@@ -3,15 +3,13 @@
 // a module and then as a name inside its parent module, local files before builtin redirects (collections:
 // redirects first), six's runtime submodules folded into six, every ancestor package included, and a missing
 // import an error unless the import was optional (not at the top level of its file).
-import { readFile } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ModuleNotFoundError } from "../errors.ts";
 import { scanImports } from "./_bundle-scan.ts";
 import {
   ansibleInitStub,
   findCollectionDir,
-  isDir,
-  isFile,
   MODULE_UTILS_INIT_STUB,
   moduleUtilsRouting,
   type ModuleUtilsRouting,
@@ -47,6 +45,15 @@ interface Located {
 }
 
 const decoder = new TextDecoder();
+
+// Synchronous on purpose: a bundle probes ~100 small paths, and one promise round trip each costs more than the
+// read itself (about 40 ms against 10 ms for ping).
+function isFile(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+function isDir(p: string): boolean {
+  return statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
 
 function compareEntries(a: Entry, b: Entry): number {
   const n = Math.min(a.parts.length, b.parts.length);
@@ -139,7 +146,7 @@ class Finder {
     for (const root of this.ctx.moduleUtilsPaths) {
       const dir = join(root, ...rel.slice(0, -1));
       for (const [file, isPackage] of [[join(dir, name, "__init__.py"), true], [join(dir, `${name}.py`), false]] as const) {
-        if (await isFile(file)) return { parts, isPackage, redirected: false, source: new Uint8Array(await readFile(file)), diskPath: file };
+        if (isFile(file)) return { parts, isPackage, redirected: false, source: new Uint8Array(readFileSync(file)), diskPath: file };
       }
     }
     return undefined;
@@ -171,11 +178,11 @@ class Finder {
     if (!dir) return undefined;
     const base = join(dir, ...parts.slice(3));
     const init = join(base, "__init__.py");
-    if (await isFile(init)) return { parts, isPackage: true, redirected: false, source: new Uint8Array(await readFile(init)), diskPath: init };
+    if (isFile(init)) return { parts, isPackage: true, redirected: false, source: new Uint8Array(readFileSync(init)), diskPath: init };
     // The collection loader reads a missing __init__.py of an existing directory as empty (py3-style packages).
-    if (await isDir(base)) return { parts, isPackage: true, redirected: false, source: "" };
+    if (isDir(base)) return { parts, isPackage: true, redirected: false, source: "" };
     const file = `${base}.py`;
-    if (await isFile(file)) return { parts, isPackage: false, redirected: false, source: new Uint8Array(await readFile(file)), diskPath: file };
+    if (isFile(file)) return { parts, isPackage: false, redirected: false, source: new Uint8Array(readFileSync(file)), diskPath: file };
     return undefined;
   }
 

@@ -1,7 +1,7 @@
 // Module bundles for the remote gate: one zip per Ansible module holding the module at its package path and
 // every module_utils file it imports (found as ansible's recursive_finder finds them, see _bundle-find.ts), so
 // the gate can run it with `runpy.run_module(pythonModule)` on a host without ansible. Same inputs give the same
-// bytes and sha256 (sorted entries, fixed timestamps and modes), which is the gate's cache key.
+// bytes and sha256 (see _bundle-zip.ts), which is the gate's cache key.
 //
 // Where the module goes in the zip:
 // - ansible.builtin: `ansible/modules/X.py`, run as `ansible.modules.X`;
@@ -13,10 +13,10 @@
 import { createHash } from "node:crypto";
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { zipSync, type Zippable } from "fflate";
 import { ModuleNotFoundError } from "../errors.ts";
 import { findModuleUtils } from "./_bundle-find.ts";
 import { defaultCollectionRoots, defaultModuleUtilsPaths, findAnsibleDir, isDir } from "./_bundle-sources.ts";
+import { zipFiles } from "./_bundle-zip.ts";
 import type { ResolvedModule } from "./_resolve.ts";
 
 export interface ModuleBundle {
@@ -42,11 +42,8 @@ export interface BundleOptions {
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-const FIXED_MTIME = new Date(1980, 0, 1, 0, 0, 0); // fflate writes local DOS time, so build it in local time
-const FILE_ATTRS = (0o100644 << 16) >>> 0;
 const LIBRARY_PACKAGE = "ftl2_library";
 const cache = new Map<string, Promise<ModuleBundle>>();
-const encoder = new TextEncoder();
 
 /** ansible's _is_binary: control characters other than \a\b\t\n\f\r\e in the first 1024 bytes. */
 function isBinary(data: Uint8Array): boolean {
@@ -71,16 +68,6 @@ async function ansibleDirFor(resolved: ResolvedModule, opts: BundleOptions): Pro
 async function existingDirs(paths: readonly string[]): Promise<string[]> {
   const ok = await Promise.all(paths.map(isDir));
   return paths.filter((_, i) => ok[i]);
-}
-
-/** Builds a deterministic zip: entries sorted by name, fixed time and mode, deflated. */
-export function zipFiles(files: ReadonlyMap<string, Uint8Array | string>): Uint8Array {
-  const entries: Zippable = {};
-  for (const name of [...files.keys()].sort()) {
-    const data = files.get(name)!;
-    entries[name] = [typeof data === "string" ? encoder.encode(data) : data, { level: 6, mtime: FIXED_MTIME, os: 3, attrs: FILE_ATTRS }];
-  }
-  return zipSync(entries);
 }
 
 async function build(resolved: ResolvedModule, opts: BundleOptions): Promise<ModuleBundle> {

@@ -66,8 +66,13 @@ function runSiteless(siteDir: string, module: string, args: Record<string, unkno
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
-function python(script: string, input: unknown): Record<string, unknown> {
-  const r = spawnSync(SYSTEM_PYTHON, [join(FIX, script)], { input: JSON.stringify(input), encoding: "utf8", maxBuffer: 1 << 26 });
+function python(script: string, input: unknown, env: Record<string, string> = {}): Record<string, unknown> {
+  const r = spawnSync(SYSTEM_PYTHON, [join(FIX, script)], {
+    input: JSON.stringify(input),
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    env: { ...process.env, ...env },
+  });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
@@ -95,12 +100,14 @@ test("the import scanner finds what ansible's ModuleDepFinder finds, optional im
   }
 }, 30_000);
 
-test("the scanner gives each import its line", () => {
+test("the scanner gives each import its line, with CRLF line ends and a BOM too", () => {
   const src = 'x = """\nimport ansible.module_utils.no\n"""\nfrom ansible.module_utils.a import (\n  b,\n)\nif x: import ansible.module_utils.c\n';
-  expect(scanImports(src, "ansible.modules.m", false)).toEqual([
+  const want = [
     { parts: ["ansible", "module_utils", "a", "b"], optional: false, line: 4 },
     { parts: ["ansible", "module_utils", "c"], optional: true, line: 7 },
-  ]);
+  ];
+  expect(scanImports(src, "ansible.modules.m", false)).toEqual(want);
+  expect(scanImports(`\uFEFF${src.replaceAll("\n", "\r\n")}`, "ansible.modules.m", false)).toEqual(want);
 });
 
 describe("bundle contents against ansible's recursive_finder", () => {
@@ -147,6 +154,19 @@ describe("bundle contents against ansible's recursive_finder", () => {
   }
 });
 
+test("module_utils directories (ANSIBLE_MODULE_UTILS) are searched before ansible's, as recursive_finder does", async () => {
+  const dir = join(FIX, "module_utils");
+  const m: ResolvedModule = { fqcn: "ansible.legacy.uses_extra", path: join(FIX, "library", "uses_extra.py"), kind: "library" };
+  const want = python("recursive_finder.py", { roots: [], modules: [["uses_extra", "ansible.modules.uses_extra", m.path]] }, { ANSIBLE_MODULE_UTILS: dir });
+  const expected = [...Object.keys((want[m.path] as { files: Record<string, string> }).files), "ftl2_library/__init__.py", "ftl2_library/uses_extra.py"].sort();
+  expect(expected).toContain("ansible/module_utils/ftl_pkg/inner.py");
+  expect((await buildModuleBundle(m, { env: { ...process.env, ANSIBLE_MODULE_UTILS: dir } })).files).toEqual(expected);
+  expect((await buildModuleBundle(m, { moduleUtilsPaths: [dir] })).files).toEqual(expected);
+  const err = await buildModuleBundle(m, { moduleUtilsPaths: [] }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(ModuleNotFoundError);
+  expect([(err as ModuleNotFoundError).file, (err as ModuleNotFoundError).line]).toEqual([m.path, 4]);
+});
+
 describe("building", () => {
   let tmp = "";
   beforeAll(() => {
@@ -161,8 +181,14 @@ describe("building", () => {
     expect(fresh).not.toBe(a);
     expect(fresh.sha256).toBe(a.sha256);
     expect(fresh.sha256).toBe(createHash("sha256").update(a.bytes).digest("hex"));
-    const view = new DataView(a.bytes.buffer, a.bytes.byteOffset);
-    expect([view.getUint32(0, true), view.getUint16(10, true), view.getUint16(12, true)]).toEqual([0x04034b50, 0, 0x21]); // 1980-01-01 00:00
+    // Python's zipfile reads it back whole: CRCs, fixed date and mode, the same names.
+    writeFileSync(join(tmp, "ping.zip"), a.bytes);
+    const check = "import sys,zipfile,json;z=zipfile.ZipFile(sys.argv[1]);i=z.infolist();" +
+      "print(json.dumps([z.testzip(),sorted({(x.date_time,x.external_attr>>16,x.compress_type) for x in i}),[x.filename for x in i]]))";
+    const read = JSON.parse(spawnSync(SYSTEM_PYTHON, ["-c", check, join(tmp, "ping.zip")], { encoding: "utf8" }).stdout);
+    expect(read[0]).toBeNull();
+    expect(read[1]).toEqual([[[1980, 1, 1, 0, 0, 0], 0o100644, 0], [[1980, 1, 1, 0, 0, 0], 0o100644, 8]]); // empty files stored
+    expect(read[2]).toEqual(a.files);
     expect(a.bytes.length).toBeLessThan(120_000);
     const sizes = Object.fromEntries(await Promise.all(BUILTINS.map(async (m) => [m, (await buildModuleBundle(builtin(m))).bytes.length])));
     console.log("bundle sizes (bytes):", JSON.stringify(sizes));
@@ -296,15 +322,18 @@ describe("run by the real gate without ansible installed", () => {
   }
 
   const ADHOC_ONLY = ["_ansible_no_log", "action", "stdout_lines"]; // added by ansible's executor and callback
+  const extraUtils = join(FIX, "module_utils");
   const adhocCases: [ResolvedModule, Record<string, unknown>, string[]][] = [
     [inCollection(DEMO, "ftltest", "demo", "echo"), { text: "shout" }, []],
     [inCollection(OWN, "ftlbundle", "utils", "tricky"), { text: "x y/z" }, []],
     [{ fqcn: "ansible.legacy.libmod", path: join(LIBRARY, "libmod.py"), kind: "library" }, { n: 21 }, ["-M", LIBRARY]],
+    [{ fqcn: "ansible.legacy.uses_extra", path: join(FIX, "library", "uses_extra.py"), kind: "library" }, { suffix: "!" }, ["-M", join(FIX, "library")]],
   ];
   for (const [m, args, extra] of adhocCases) {
     test(`${m.fqcn} as ansible runs it`, async () => {
-      const theirs = runAnsibleAdhoc(m.fqcn, args, { env: { ANSIBLE_COLLECTIONS_PATH: `${OWN}:${DEMO}` }, extra });
-      const ours = await gate.run(await buildModuleBundle(m, OPTS), m.fqcn, args);
+      const env = { ANSIBLE_COLLECTIONS_PATH: `${OWN}:${DEMO}`, ANSIBLE_MODULE_UTILS: extraUtils };
+      const theirs = runAnsibleAdhoc(m.fqcn, args, { env, extra });
+      const ours = await gate.run(await buildModuleBundle(m, { ...OPTS, moduleUtilsPaths: [extraUtils] }), m.fqcn, args);
       expect(ours).toEqual(withoutKeys(theirs, ADHOC_ONLY));
     }, 30_000);
   }
