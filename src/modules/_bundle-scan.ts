@@ -23,7 +23,7 @@ const IMPORT_RE = /^import\s+(.+)$/s;
 const FROM_RE = /^from(?=[\s.])\s*((?:\.\s*)*)([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)?\s*import\b(.*)$/s;
 
 /** Splits a Python source into statements, with strings replaced by `""` so nothing inside them counts. */
-export function pythonStatements(source: string): Statement[] {
+function pythonStatements(source: string): Statement[] {
   const src = source.startsWith("\uFEFF") ? source.slice(1) : source;
   const out: Statement[] = [];
   let buf = "";
@@ -54,8 +54,7 @@ export function pythonStatements(source: string): Statement[] {
   for (let i = 0; i < src.length; i++) {
     const c = src[i]!;
     if (atStart) {
-      if (c === " " || c === "\t" || c === "\f") continue;
-      if (c === "\r") continue;
+      if (c === " " || c === "\t" || c === "\f" || c === "\r") continue;
       if (c === "\n") {
         line++;
         inlineNested = false;
