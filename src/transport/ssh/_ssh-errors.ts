@@ -2,6 +2,7 @@
 // "Failed to connect to the host via ssh: " followed by OpenSSH's own stderr, so each message below is the text
 // OpenSSH 9.2 prints for the same failure (checked against the real client in test/integration/ssh-errors.test.ts),
 // with ssh's "\r\n" between lines as Ansible shows them. `transient` marks what a retry with backoff may cure.
+import { utils } from "ssh2";
 import type { HostKeyVerdict } from "./_known-hosts.ts";
 
 export interface ConnectFailureContext {
@@ -89,7 +90,7 @@ function fail(message: string, transient: boolean, hint?: string): ConnectFailur
   return hint === undefined ? { message: PREFIX + message, transient } : { message: PREFIX + message, transient, hint };
 }
 
-function describeKeyProblem(why: string, t: ConnectFailureContext): ConnectFailure {
+function describeKeyProblem(why: string, t: { keyFile?: string }): ConnectFailure {
   const key = t.keyFile ? `the private key ${t.keyFile}` : "the private key";
   if (/no passphrase given/.test(why)) {
     return fail(`${key} is encrypted and no passphrase was given`, false, "use an unencrypted key, give its passphrase, or load it into ssh-agent");
@@ -98,6 +99,20 @@ function describeKeyProblem(why: string, t: ConnectFailureContext): ConnectFailu
     return fail(`the passphrase for ${key} is wrong`, false, "check the key's passphrase");
   }
   return fail(`${key} cannot be used: ${why}`, false, "point ansible_ssh_private_key_file at an OpenSSH, PEM or PuTTY private key");
+}
+
+/**
+ * Checks a private key before connecting. ssh2 silently skips a key it cannot parse and then reports only
+ * "Permission denied", so the client calls this first to name the file and the reason instead.
+ */
+export function describeKeyFileError(key: Buffer | string, file: string, passphrase?: string): ConnectFailure | undefined {
+  const parsed = utils.parseKey(key, passphrase);
+  if (parsed instanceof Error) return describeKeyProblem(parsed.message, { keyFile: file });
+  const first = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (!first?.isPrivateKey()) {
+    return fail(`${file} holds a public key, not a private key`, false, "point ansible_ssh_private_key_file at the private half of the key pair");
+  }
+  return undefined;
 }
 
 /** Describes why connecting to `t` failed, in OpenSSH's words, and whether retrying may help. */
@@ -134,7 +149,9 @@ export function describeConnectError(e: unknown, t: ConnectFailureContext): Conn
   if (f.code && STRERROR[f.code] && f.level !== "client-timeout") {
     const transient = TRANSIENT_SOCKET.has(f.code);
     if (f.syscall === "connect" || !t.tcpConnected && f.code !== "ECONNRESET") {
-      return fail(`ssh: ${where}: ${STRERROR[f.code]}`, transient);
+      // Bun (1.4.5) reports EHOSTUNREACH and ENETUNREACH as ECONNREFUSED, so "refused" may mean "no route".
+      const hint = f.code === "ECONNREFUSED" ? `nothing listens on ${t.host} port ${t.port}, or the host cannot be reached at all` : undefined;
+      return fail(`ssh: ${where}: ${STRERROR[f.code]}`, transient, hint);
     }
     if (f.code === "ECONNRESET") {
       return fail(`kex_exchange_identification: read: Connection reset by peer\r\nConnection reset by ${t.host} port ${t.port}`, true);
@@ -145,12 +162,11 @@ export function describeConnectError(e: unknown, t: ConnectFailureContext): Conn
     if (t.tcpConnected) return fail(`Connection timed out during banner exchange\r\nConnection to ${t.host} port ${t.port} timed out`, true);
     return fail(`ssh: ${where}: Connection timed out`, true);
   }
-  if (/Keepalive timeout/.test(f.message)) return fail(`Timeout, server ${t.host} not responding.`, true);
-  if (/Connection lost before handshake|No response from server/.test(f.message)) {
+  if (/Connection lost before handshake/.test(f.message)) {
     return fail(`kex_exchange_identification: Connection closed by remote host\r\nConnection closed by ${t.host} port ${t.port}`, true);
   }
-  if (/Invalid identification string|Bad packet length/.test(f.message)) {
-    return fail(`kex_exchange_identification: ${f.message} from ${t.host} port ${t.port}: is this an SSH server?`, false);
+  if (/Invalid identification string/.test(f.message)) {
+    return fail(`banner exchange: Connection to ${t.host} port ${t.port}: could not read protocol version`, false, "the port answers, but not with SSH protocol 2; is this the right port?");
   }
   if (/no matching/.test(f.message)) {
     const what = NEGOTIATION.find(([re]) => re.test(f.message))?.[1] ?? f.message;
