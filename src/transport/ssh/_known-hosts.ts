@@ -21,12 +21,13 @@ export type HostKeyVerdict =
 type Marker = "none" | "revoked" | "ca";
 
 interface Entry {
+  seq: number;
   file: string;
   line: number;
   marker: Marker;
   /** Comma-list patterns, or undefined for a hashed entry. */
   patterns?: { glob: string; negated: boolean }[];
-  hashed?: { salt: Buffer; field: string };
+  hashed?: { salt: Buffer; hash: Buffer };
   keyType: string;
   blob: Buffer;
 }
@@ -50,29 +51,19 @@ for (const [name, blobType] of Object.entries(BLOB_TYPE_OF_NAME)) {
   if (!name.startsWith("webauthn")) BLOB_TYPE_OF_NAME[cert(name)] = cert(blobType);
 }
 
-/** Number of wire strings after the type name, to reject truncated or padded blobs as OpenSSH does. */
-const FIELDS: Record<string, number> = {
-  "ssh-ed25519": 1,
-  "sk-ssh-ed25519@openssh.com": 2,
-  "ssh-rsa": 2,
-  "ssh-dss": 4,
-  "ecdsa-sha2-nistp256": 2,
-  "ecdsa-sha2-nistp384": 2,
-  "ecdsa-sha2-nistp521": 2,
-  "sk-ecdsa-sha2-nistp256@openssh.com": 3,
+/** Per plain key type: wire strings after the type name (to reject truncated or padded blobs as OpenSSH does), and
+ * OpenSSH's short name as in "No ED25519 host key is known". */
+const KEY_INFO: Record<string, [fields: number, short: string]> = {
+  "ssh-ed25519": [1, "ED25519"],
+  "sk-ssh-ed25519@openssh.com": [2, "ED25519-SK"],
+  "ssh-rsa": [2, "RSA"],
+  "ssh-dss": [4, "DSA"],
+  "ecdsa-sha2-nistp256": [2, "ECDSA"],
+  "ecdsa-sha2-nistp384": [2, "ECDSA"],
+  "ecdsa-sha2-nistp521": [2, "ECDSA"],
+  "sk-ecdsa-sha2-nistp256@openssh.com": [3, "ECDSA-SK"],
 };
-
-/** OpenSSH's short names, as in "No ED25519 host key is known". */
-const SHORT_NAME: Record<string, string> = {
-  "ssh-ed25519": "ED25519",
-  "sk-ssh-ed25519@openssh.com": "ED25519-SK",
-  "ssh-rsa": "RSA",
-  "ssh-dss": "DSA",
-  "ecdsa-sha2-nistp256": "ECDSA",
-  "ecdsa-sha2-nistp384": "ECDSA",
-  "ecdsa-sha2-nistp521": "ECDSA",
-  "sk-ecdsa-sha2-nistp256@openssh.com": "ECDSA-SK",
-};
+const shortName = (type: string) => KEY_INFO[type]?.[1] ?? type;
 
 /** Splits an SSH wire blob into its length-prefixed strings; undefined when it does not split exactly. */
 function splitBlob(blob: Uint8Array): Buffer[] | undefined {
@@ -99,7 +90,7 @@ export function keyTypeOf(blob: Uint8Array): string {
 function isWellFormed(blob: Buffer, type: string): boolean {
   if (type.includes("-cert-v01@")) return true; // never equal to a plain host key; only its type matters
   const parts = splitBlob(blob);
-  if (!parts || parts.length !== 1 + (FIELDS[type] ?? -1)) return false;
+  if (!parts || parts.length !== 1 + (KEY_INFO[type]?.[0] ?? -1)) return false;
   if (type === "ssh-ed25519" || type === "sk-ssh-ed25519@openssh.com") return parts[1]!.length === 32;
   if (type.includes("ecdsa-sha2-")) return parts[1]!.toString("latin1") === type.replace(/^.*ecdsa-sha2-|@openssh\.com$/g, "");
   return true;
@@ -150,7 +141,7 @@ function globMatch(s: string, p: string): boolean {
   return pi === p.length;
 }
 
-function parseLine(text: string, file: string, line: number): Entry | undefined {
+function parseLine(text: string, file: string, line: number, seq: number): Entry | undefined {
   let rest = text.replace(/\r$/, "").replace(/^[ \t]+/, "");
   if (rest === "" || rest.startsWith("#")) return undefined;
   let marker: Marker = "none";
@@ -168,12 +159,15 @@ function parseLine(text: string, file: string, line: number): Entry | undefined 
   const blobType = BLOB_TYPE_OF_NAME[name];
   const blob = decodeBase64(b64);
   if (!blobType || !blob || keyTypeOf(blob) !== blobType || !isWellFormed(blob, blobType)) return undefined;
-  const entry: Entry = { file, line, marker, keyType: blobType, blob };
+  const entry: Entry = { seq, file, line, marker, keyType: blobType, blob };
   if (hosts.startsWith("|")) {
-    const h = /^\|1\|([^|]+)\|/.exec(hosts);
+    const h = /^\|1\|([^|]+)\|(.*)$/.exec(hosts);
     const salt = h ? decodeBase64(h[1]!) : undefined;
     if (!salt || salt.length !== 20) return undefined;
-    entry.hashed = { salt, field: hosts };
+    // OpenSSH re-encodes salt and HMAC and compares the text, so only a canonical field can ever match.
+    const hash = Buffer.from(h![2]!, "base64");
+    const canonical = `|1|${salt.toString("base64")}|${hash.toString("base64")}` === hosts && hash.length === 20;
+    entry.hashed = { salt, hash: canonical ? hash : Buffer.alloc(0) };
   } else {
     entry.patterns = hosts
       .split(",")
@@ -184,8 +178,7 @@ function parseLine(text: string, file: string, line: number): Entry | undefined 
 
 function matchesName(e: Entry, name: string): boolean {
   if (e.hashed) {
-    const mac = createHmac("sha1", e.hashed.salt).update(name).digest("base64");
-    return `|1|${e.hashed.salt.toString("base64")}|${mac}` === e.hashed.field;
+    return e.hashed.hash.length > 0 && createHmac("sha1", e.hashed.salt).update(name).digest().equals(e.hashed.hash);
   }
   let positive = false;
   for (const p of e.patterns!) {
@@ -207,11 +200,38 @@ type Lookup =
   | { status: "ok" | "changed" | "revoked"; entry: Entry }
   | { status: "new" };
 
+/** Entries whose every pattern is a literal name can be found by name; the rest must be tried one by one. */
+function isLiteral(e: Entry): boolean {
+  return !!e.patterns && e.patterns.every((p) => !p.negated && !/[*?]/.test(p.glob) && p.glob.length < 1023);
+}
+
 export class KnownHosts {
+  private readonly byName = new Map<string, Entry[]>();
+  private readonly scanned: Entry[] = [];
+
   private constructor(
-    private readonly entries: readonly Entry[],
+    entries: readonly Entry[],
     private readonly files: readonly FileState[],
-  ) {}
+  ) {
+    for (const e of entries) {
+      if (e.marker === "ca") continue;
+      if (!isLiteral(e)) {
+        this.scanned.push(e);
+        continue;
+      }
+      for (const p of new Set(e.patterns!.map((x) => x.glob))) {
+        const list = this.byName.get(p);
+        if (list) list.push(e);
+        else this.byName.set(p, [e]);
+      }
+    }
+  }
+
+  /** The non-CA entries whose host field matches `name`, in file order. */
+  private matching(name: string): Entry[] {
+    const found = [...(this.byName.get(name) ?? []), ...this.scanned.filter((e) => matchesName(e, name))];
+    return found.sort((a, b) => a.seq - b.seq);
+  }
 
   /** Reads the files in order; a missing or unreadable file counts as empty (as OpenSSH) and is named in messages. */
   static async load(paths: readonly string[]): Promise<KnownHosts> {
@@ -228,7 +248,7 @@ export class KnownHosts {
       }
       files.push({ path, status: "read" });
       text.split("\n").forEach((t, i) => {
-        const e = parseLine(t, path, i + 1);
+        const e = parseLine(t, path, i + 1, entries.length);
         if (e) entries.push(e);
       });
     }
@@ -237,12 +257,16 @@ export class KnownHosts {
 
   /** Builds a set straight from known_hosts text (for tests and for keys given inline). */
   static parse(text: string, file = "<inline>"): KnownHosts {
-    const entries = text.split("\n").flatMap((t, i) => parseLine(t, file, i + 1) ?? []);
+    const entries: Entry[] = [];
+    text.split("\n").forEach((t, i) => {
+      const e = parseLine(t, file, i + 1, entries.length);
+      if (e) entries.push(e);
+    });
     return new KnownHosts(entries, [{ path: file, status: "read" }]);
   }
 
   private lookup(name: string, blob: Buffer): Lookup {
-    const matching = this.entries.filter((e) => e.marker !== "ca" && matchesName(e, name));
+    const matching = this.matching(name);
     const revoked = matching.find((e) => e.marker === "revoked" && e.blob.equals(blob));
     if (revoked) return { status: "revoked", entry: revoked };
     let changed: Entry | undefined;
@@ -266,7 +290,7 @@ export class KnownHosts {
     }
     if (found.status === "ok") return { ok: true, file: found.entry.file, line: found.entry.line };
     const type = keyTypeOf(blob);
-    const offered = `${SHORT_NAME[type] ?? type} key (${type}) ${fingerprintSha256(blob)}`;
+    const offered = `${shortName(type)} key (${type}) ${fingerprintSha256(blob)}`;
     if (found.status === "revoked") {
       const e = found.entry;
       return {
@@ -283,7 +307,7 @@ export class KnownHosts {
         kind: "changed",
         message:
           `WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! ${name} offered the ${offered}, but ${e.file}:${e.line} expects the ` +
-          `${SHORT_NAME[e.keyType] ?? e.keyType} key (${e.keyType}) ${fingerprintSha256(e.blob)}. Someone could be eavesdropping ` +
+          `${shortName(e.keyType)} key (${e.keyType}) ${fingerprintSha256(e.blob)}. Someone could be eavesdropping ` +
           "on you right now (man-in-the-middle attack), or the host key has just been changed. Host key verification failed.",
         hint: `if the change is expected, remove the old key with: ssh-keygen -f '${e.file}' -R '${name}', then check the new fingerprint and add it`,
       };
@@ -294,7 +318,7 @@ export class KnownHosts {
     return {
       ok: false,
       kind: "unknown",
-      message: `Host key verification failed: no ${SHORT_NAME[type] ?? type} host key is known for ${name}; it offered the ${offered}. Searched: ${searched || "no known_hosts files"}.`,
+      message: `Host key verification failed: no ${shortName(type)} host key is known for ${name}; it offered the ${offered}. Searched: ${searched || "no known_hosts files"}.`,
       hint: `check the fingerprint with the host's administrator, then run: ${scan} >> ${target} (or set ANSIBLE_HOST_KEY_CHECKING=False to skip the check)`,
     };
   }
@@ -307,8 +331,8 @@ export class KnownHosts {
     const plain = host.toLowerCase();
     const names = port === 22 ? [plain] : [`[${plain}]:${port}`, plain];
     const known = new Set<string>();
-    for (const e of this.entries) {
-      if (e.marker === "none" && names.some((n) => matchesName(e, n))) known.add(e.keyType);
+    for (const e of names.flatMap((n) => this.matching(n))) {
+      if (e.marker === "none") known.add(e.keyType);
     }
     const isKnown = (alg: string) => known.has(BLOB_TYPE_OF_NAME[alg] ?? alg);
     return [...supported.filter(isKnown), ...supported.filter((a) => !isKnown(a))];
