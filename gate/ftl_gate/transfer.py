@@ -29,6 +29,17 @@ def _os_error(e):
     return TransferError("io_error", str(e))
 
 
+def _make_parents(parent):
+    """mkdir -p with mode 0700 for every directory it creates (os.makedirs applies mode to the leaf only)."""
+    if not parent or os.path.isdir(parent):
+        return
+    _make_parents(os.path.dirname(parent))
+    try:
+        os.mkdir(parent, 0o700)
+    except FileExistsError:
+        pass
+
+
 def put(data):
     """Apply one Put chunk; returns the PutResult data."""
     path = os.path.expanduser(data["path"])
@@ -37,6 +48,7 @@ def put(data):
     offset = data["offset"]
     try:
         if offset == 0:
+            _make_parents(os.path.dirname(path))
             fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         else:
             try:

@@ -19,7 +19,13 @@ FILES = {
         "if args.get('pidfile'):\n"
         "    p = subprocess.Popen(['sleep', '60'])\n"
         "    open(args['pidfile'], 'w').write(str(p.pid))\n"
-        "time.sleep(args.get('seconds', 0))\n"
+        "if args.get('until'):\n"
+        "    import os\n"
+        "    end = time.time() + args.get('seconds', 30)\n"
+        "    while not os.path.exists(args['until']) and time.time() < end:\n"
+        "        time.sleep(0.01)\n"
+        "else:\n"
+        "    time.sleep(args.get('seconds', 0))\n"
         "print(json.dumps({'slept': args.get('seconds', 0)}))\n"
     ),
 }

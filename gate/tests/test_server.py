@@ -92,12 +92,17 @@ class GateCase(unittest.TestCase):
 
     def test_replies_come_back_in_completion_order(self):
         self.gate.hello()
-        self.gate.send("Module", self.module("sleeper", {"seconds": 2}), 1)
+        # The first request blocks until the test says so, which it does only after the other two replies
+        # arrived: a gate that answered in request order would never get there (the sleeper gives up after 30 s).
+        release = os.path.join(self.tmp, "release")
+        self.gate.send("Module", self.module("sleeper", {"until": release, "seconds": 30}), 1)
         self.gate.send("Module", {"name": "ping", "args": {}}, 2)
         self.gate.send("Module", self.module("echo"), 3)
-        order = [self.gate.recv()[2] for _ in range(3)]
-        self.assertEqual(order[-1], 1)
-        self.assertEqual(sorted(order), [1, 2, 3])
+        first_two = sorted(self.gate.recv()[2] for _ in range(2))
+        self.assertEqual(first_two, [2, 3])
+        open(release, "w").close()
+        last = self.gate.recv()
+        self.assertEqual((last[0], last[2]), ("ModuleResult", 1))
 
     def test_put_then_get_streams_a_file_in_chunks(self):
         self.gate.hello()
@@ -137,7 +142,9 @@ class GateCase(unittest.TestCase):
         self.assertEqual(reply[1]["code"], "bad_offset")
         reply = self.gate.request("Put", {"path": path, "offset": 0, "chunk": "@@", "last": True})
         self.assertEqual(reply[1]["code"], "bad_message")
-        reply = self.gate.request("Put", {"path": "/nonexistent/dir/x", "offset": 0, "chunk": "", "last": True})
+        blocker = os.path.join(self.tmp, "a-file")
+        open(blocker, "w").close()
+        reply = self.gate.request("Put", {"path": os.path.join(blocker, "x"), "offset": 0, "chunk": "", "last": True})
         self.assertEqual(reply[1]["code"], "io_error")
         reply = self.gate.request("Get", {"path": os.path.join(self.tmp, "missing"), "offset": 0, "length": 1})
         self.assertEqual((reply[1]["code"], "No such file" in reply[1]["message"]), ("io_error", True))

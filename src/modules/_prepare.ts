@@ -35,3 +35,16 @@ export async function prepareModule(name: string, opts: PrepareOptions): Promise
   const nativeAfterLookup = resolved.kind === "library" ? undefined : (native ?? getNativeModule(shortBuiltinName(resolved.fqcn)));
   return { name, action: name, native: nativeAfterLookup, resolved };
 }
+
+const resolvedCache = new WeakMap<PreparedModule, Promise<ResolvedModule>>();
+
+/** The Ansible module behind a prepared task, resolved once: remote hosts need it even for native modules. */
+export function ensureResolved(m: PreparedModule, opts: PrepareOptions): Promise<ResolvedModule> {
+  if (m.resolved) return Promise.resolve(m.resolved);
+  let p = resolvedCache.get(m);
+  if (!p) {
+    p = resolveModule(m.name, { modulePaths: [...opts.modulePaths], collectionsPaths: [...opts.collectionsPaths], cwd: opts.cwd, env: opts.env });
+    resolvedCache.set(m, p);
+  }
+  return p;
+}

@@ -1,10 +1,10 @@
 // Picks the transport for a host from `ansible_connection` (then -c, then Ansible's default "smart" = ssh).
 import { UnreachableError } from "../errors.ts";
 import { localTransport } from "./_local.ts";
-import { sshUnavailableTransport } from "./_ssh-unavailable.ts";
+import { sshTransport } from "./_ssh.ts";
 import type { ConnectionDefaults, HostTarget, Transport } from "./_types.ts";
 
-const BUILTIN: readonly Transport[] = [localTransport, sshUnavailableTransport];
+const BUILTIN: readonly Transport[] = [localTransport, sshTransport];
 
 export function connectionName(target: HostTarget, defaults: ConnectionDefaults): string {
   const v = target.vars.ansible_connection;

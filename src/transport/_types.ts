@@ -2,6 +2,7 @@
 // one-file-per-method layout: connect once per host, run many modules on that connection, close.
 import type { ModuleParams, ModuleResult } from "../modules/_types.ts";
 import type { PreparedModule } from "../modules/_prepare.ts";
+import type { Secret } from "../secret.ts";
 
 export interface HostTarget {
   /** inventory_hostname */
@@ -15,6 +16,13 @@ export interface ConnectionDefaults {
   connection?: string;
   remoteUser?: string;
   privateKeyFile?: string;
+  /** Private key text held in memory (never written to disk), e.g. the AWX worker's ssh_key. */
+  privateKeyText?: Secret;
+  /** Connection password (-k, ansible_password, the worker's passwords map). */
+  password?: Secret;
+  becomePassword?: Secret;
+  /** Extra connect attempts on transient failures. */
+  connectRetries?: number;
   connectTimeoutSec: number;
   hostKeyChecking: boolean;
   sshCommonArgs?: string;

@@ -1,0 +1,54 @@
+// The one shell command that starts a gate on a host, in a single SSH exec round trip:
+//   1. if ~/.ftl/ftl_gate_<sha256>.pyz is missing, print FTL2_NEED and read exactly <size> bytes from stdin
+//      into it (written to a temp name, then renamed: never a half-written gate);
+//   2. find Python (ansible_python_interpreter, else the first of ansible's discovery list that exists);
+//      none: print FTL2_NOPYTHON and exit 127;
+//   3. print FTL2_READY <python>, then exec the gate, through the become method when asked; a tiny `sh -c`
+//      inside the become boundary prints FTL2_GATE just before exec, so the controller knows any password
+//      prompt is over and every later byte on stdout is the gate's framed protocol.
+
+export const MARK = { need: "FTL2_NEED", noPython: "FTL2_NOPYTHON", ready: "FTL2_READY", gate: "FTL2_GATE" } as const;
+export const SUDO_PROMPT = "[ftl2 sudo password]";
+
+const DISCOVERY = ["python3.13", "python3.12", "python3.11", "python3.10", "python3.9", "python3.8", "/usr/bin/python3", "/usr/libexec/platform-python", "python3"];
+
+export interface BootstrapOptions {
+  sha256: string;
+  size: number;
+  python?: string;
+  become?: { method: string; user: string; password: boolean };
+}
+
+/** POSIX sh single-quoting. */
+export function shQuote(s: string): string {
+  return `'${s.replace(/'/g, `'"'"'`)}'`;
+}
+
+function becomePrefix(b: NonNullable<BootstrapOptions["become"]>): string {
+  const u = shQuote(b.user);
+  switch (b.method) {
+    case "sudo":
+      return b.password ? `sudo -H -S -p ${shQuote(SUDO_PROMPT)} -u ${u} --` : `sudo -H -n -u ${u} --`;
+    case "doas":
+      return `doas -n -u ${u}`;
+    default:
+      throw new Error(`become method '${b.method}' is not supported over ssh by ftl2 (use sudo or doas)`);
+  }
+}
+
+export function bootstrapCommand(o: BootstrapOptions): string {
+  const file = `"$HOME/.ftl/ftl_gate_${o.sha256}.pyz"`;
+  const find = o.python
+    ? `P=${shQuote(o.python)}; command -v "$P" >/dev/null 2>&1 || P=`
+    : `P=; for c in ${DISCOVERY.join(" ")}; do P=$(command -v "$c" 2>/dev/null) && break; P=; done`;
+  const launch = `sh -c 'echo ${MARK.gate}; exec "$0" "$1"' "$P" ${file}`;
+  const exec = o.become ? `${becomePrefix(o.become)} ${launch}` : launch;
+  return [
+    `f=${file}`,
+    `if [ ! -f "$f" ]; then echo ${MARK.need}; mkdir -p "$HOME/.ftl" && chmod 700 "$HOME/.ftl" && head -c ${o.size} > "$f.$$" && mv -f "$f.$$" "$f" || exit 1; fi`,
+    find,
+    `if [ -z "$P" ]; then echo ${MARK.noPython}; exit 127; fi`,
+    `echo ${MARK.ready} "$P"`,
+    `exec ${exec}`,
+  ].join("\n");
+}

@@ -1,0 +1,106 @@
+// Opens one ssh2 connection to a host: host key verified against known_hosts by default, keys from files,
+// memory or the agent, passwords, connect timeout and keepalive, and retries with backoff and jitter for
+// transient failures. Every failure becomes an UnreachableError naming host, port and user.
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { Client, type AgentAuthMethod, type ConnectConfig, type PasswordAuthMethod, type PublicKeyAuthMethod } from "ssh2";
+
+type Auth = PublicKeyAuthMethod | AgentAuthMethod | PasswordAuthMethod;
+import { UnreachableError } from "../../errors.ts";
+import { KnownHosts } from "./_known-hosts.ts";
+import { describeConnectError } from "./_ssh-errors.ts";
+import type { SshTarget } from "./_target.ts";
+
+const DEFAULT_KEYS = ["id_ed25519", "id_ecdsa", "id_rsa"];
+
+async function readKey(path: string): Promise<Buffer> {
+  try {
+    return await readFile(path.startsWith("~/") ? homedir() + path.slice(1) : path);
+  } catch (e) {
+    throw new UnreachableError(`Failed to connect to the host via ssh: cannot read the private key ${path}: ${(e as Error).message}`, {
+      hint: "check --private-key / ansible_ssh_private_key_file",
+    });
+  }
+}
+
+async function authMethods(t: SshTarget): Promise<Auth[]> {
+  const out: Auth[] = [];
+  if (t.privateKey) out.push({ type: "publickey" as const, username: t.user, key: t.privateKey.reveal() });
+  if (t.privateKeyFile) out.push({ type: "publickey" as const, username: t.user, key: await readKey(t.privateKeyFile) });
+  if (!t.privateKey && !t.privateKeyFile) {
+    for (const name of DEFAULT_KEYS) {
+      const p = `${homedir()}/.ssh/${name}`;
+      if (existsSync(p)) out.push({ type: "publickey" as const, username: t.user, key: await readKey(p) });
+    }
+  }
+  if (t.agent) out.push({ type: "agent" as const, username: t.user, agent: t.agent });
+  if (t.password) out.push({ type: "password" as const, username: t.user, password: t.password.reveal() });
+  return out;
+}
+
+function connectOnce(t: SshTarget, auth: Auth[], known: KnownHosts | undefined, signal: AbortSignal): Promise<Client> {
+  return new Promise<Client>((resolve, reject) => {
+    const c = new Client();
+    let hostKeyError: UnreachableError | undefined;
+    let settled = false;
+    const done = (e?: Error) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener("abort", onAbort);
+      if (e) {
+        c.end();
+        reject(e);
+      } else resolve(c);
+    };
+    const onAbort = () => done(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    signal.addEventListener("abort", onAbort, { once: true });
+    const queue = [...auth];
+    const cfg: ConnectConfig = {
+      host: t.host,
+      port: t.port,
+      username: t.user,
+      readyTimeout: t.connectTimeoutSec * 1000,
+      keepaliveInterval: t.keepaliveSec * 1000,
+      keepaliveCountMax: 3,
+      authHandler: (_left, _partial, next) => {
+        const m = queue.shift();
+        if (m) next(m);
+        else next(false as unknown as Auth);
+      },
+      hostVerifier: (key: Buffer) => {
+        if (!known) return true;
+        const verdict = known.check(t.host, t.port, key);
+        if (verdict.ok) return true;
+        hostKeyError = new UnreachableError(`Failed to connect to the host via ssh: ${verdict.message}`, { hint: verdict.hint });
+        return false;
+      },
+    };
+    c.on("ready", () => done());
+    c.on("error", (e) => done(hostKeyError ?? e));
+    c.on("close", () => done(hostKeyError ?? new Error("connection closed during the handshake")));
+    try {
+      c.connect(cfg);
+    } catch (e) {
+      done(e as Error);
+    }
+  });
+}
+
+/** Connects with retries: transient failures wait 250 ms * 2^n plus up to 50% jitter before the next try. */
+export async function openSsh(t: SshTarget, signal: AbortSignal, knownHosts?: KnownHosts): Promise<Client> {
+  const auth = await authMethods(t);
+  const known = t.hostKeyChecking ? (knownHosts ?? (await KnownHosts.load(t.knownHostsFiles))) : undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await connectOnce(t, auth, known, signal);
+    } catch (e) {
+      if (e instanceof UnreachableError) throw e;
+      if (signal.aborted) throw e;
+      const d = describeConnectError(e, { host: t.host, port: t.port, user: t.user });
+      if (!d.transient || attempt >= t.retries) throw new UnreachableError(d.message, { cause: e });
+      const wait = 250 * 2 ** attempt;
+      await Bun.sleep(wait + Math.random() * wait * 0.5);
+    }
+  }
+}
