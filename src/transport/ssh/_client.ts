@@ -8,8 +8,8 @@ import { Client, type AgentAuthMethod, type ConnectConfig, type PasswordAuthMeth
 
 type Auth = PublicKeyAuthMethod | AgentAuthMethod | PasswordAuthMethod;
 import { UnreachableError } from "../../errors.ts";
-import { KnownHosts } from "./_known-hosts.ts";
-import { describeConnectError } from "./_ssh-errors.ts";
+import { KnownHosts, type HostKeyVerdict } from "./_known-hosts.ts";
+import { describeConnectError, describeKeyFileError } from "./_ssh-errors.ts";
 import type { SshTarget } from "./_target.ts";
 
 const DEFAULT_KEYS = ["id_ed25519", "id_ecdsa", "id_rsa"];
@@ -27,7 +27,13 @@ async function readKey(path: string): Promise<Buffer> {
 async function authMethods(t: SshTarget): Promise<Auth[]> {
   const out: Auth[] = [];
   if (t.privateKey) out.push({ type: "publickey" as const, username: t.user, key: t.privateKey.reveal() });
-  if (t.privateKeyFile) out.push({ type: "publickey" as const, username: t.user, key: await readKey(t.privateKeyFile) });
+  if (t.privateKeyFile) {
+    const key = await readKey(t.privateKeyFile);
+    // ssh2 skips an unusable key silently and reports only "Permission denied": name the file instead.
+    const bad = describeKeyFileError(key, t.privateKeyFile);
+    if (bad) throw new UnreachableError(bad.message, { hint: bad.hint });
+    out.push({ type: "publickey" as const, username: t.user, key });
+  }
   if (!t.privateKey && !t.privateKeyFile) {
     for (const name of DEFAULT_KEYS) {
       const p = `${homedir()}/.ssh/${name}`;
@@ -39,12 +45,19 @@ async function authMethods(t: SshTarget): Promise<Auth[]> {
   return out;
 }
 
-function connectOnce(t: SshTarget, auth: Auth[], known: KnownHosts | undefined, signal: AbortSignal): Promise<Client> {
+/** What one attempt learned, so a failure can be described the way OpenSSH words it. */
+interface Attempt {
+  tcpConnected: boolean;
+  authMethods?: readonly string[];
+  hostKey?: HostKeyVerdict;
+}
+
+function connectOnce(t: SshTarget, auth: Auth[], known: KnownHosts | undefined, signal: AbortSignal, attempt: Attempt): Promise<Client> {
   return new Promise<Client>((resolve, reject) => {
     const c = new Client();
-    let hostKeyError: UnreachableError | undefined;
     let settled = false;
     const done = (e?: Error) => {
+      // ssh2 may report one failure several times (error, then close): the first one is the cause.
       if (settled) return;
       settled = true;
       signal.removeEventListener("abort", onAbort);
@@ -63,7 +76,8 @@ function connectOnce(t: SshTarget, auth: Auth[], known: KnownHosts | undefined, 
       readyTimeout: t.connectTimeoutSec * 1000,
       keepaliveInterval: t.keepaliveSec * 1000,
       keepaliveCountMax: 3,
-      authHandler: (_left, _partial, next) => {
+      authHandler: (methodsLeft, _partial, next) => {
+        if (methodsLeft) attempt.authMethods = methodsLeft;
         const m = queue.shift();
         if (m) next(m);
         else next(false as unknown as Auth);
@@ -72,13 +86,17 @@ function connectOnce(t: SshTarget, auth: Auth[], known: KnownHosts | undefined, 
         if (!known) return true;
         const verdict = known.check(t.host, t.port, key);
         if (verdict.ok) return true;
-        hostKeyError = new UnreachableError(`Failed to connect to the host via ssh: ${verdict.message}`, { hint: verdict.hint });
+        attempt.hostKey = verdict;
         return false;
       },
     };
+    // Offer the key types known_hosts has for this host first, so a server with several host keys is not
+    // refused for showing a type we have no line for (OpenSSH orders its HostKeyAlgorithms the same way).
+    if (known) cfg.algorithms = { serverHostKey: known.hostKeyAlgorithms(t.host, t.port, SUPPORTED_HOST_KEYS) as never };
+    c.on("connect", () => (attempt.tcpConnected = true));
     c.on("ready", () => done());
-    c.on("error", (e) => done(hostKeyError ?? e));
-    c.on("close", () => done(hostKeyError ?? new Error("connection closed during the handshake")));
+    c.on("error", (e) => done(e));
+    c.on("close", () => done(new Error("Connection closed by remote host")));
     try {
       c.connect(cfg);
     } catch (e) {
@@ -87,19 +105,26 @@ function connectOnce(t: SshTarget, auth: Auth[], known: KnownHosts | undefined, 
   });
 }
 
+const SUPPORTED_HOST_KEYS = [
+  "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "rsa-sha2-512", "rsa-sha2-256", "ssh-rsa",
+];
+
 /** Connects with retries: transient failures wait 250 ms * 2^n plus up to 50% jitter before the next try. */
 export async function openSsh(t: SshTarget, signal: AbortSignal, knownHosts?: KnownHosts): Promise<Client> {
   const auth = await authMethods(t);
   const known = t.hostKeyChecking ? (knownHosts ?? (await KnownHosts.load(t.knownHostsFiles))) : undefined;
-  for (let attempt = 0; ; attempt++) {
+  for (let n = 0; ; n++) {
+    const attempt: Attempt = { tcpConnected: false };
     try {
-      return await connectOnce(t, auth, known, signal);
+      return await connectOnce(t, auth, known, signal, attempt);
     } catch (e) {
-      if (e instanceof UnreachableError) throw e;
       if (signal.aborted) throw e;
-      const d = describeConnectError(e, { host: t.host, port: t.port, user: t.user });
-      if (!d.transient || attempt >= t.retries) throw new UnreachableError(d.message, { cause: e });
-      const wait = 250 * 2 ** attempt;
+      const d = describeConnectError(e, {
+        host: t.host, port: t.port, user: t.user, keyFile: t.privateKeyFile, authMethods: attempt.authMethods,
+        tcpConnected: attempt.tcpConnected, hostKey: attempt.hostKey,
+      });
+      if (!d.transient || n >= t.retries) throw new UnreachableError(d.message, { cause: e, hint: d.hint });
+      const wait = 250 * 2 ** n;
       await Bun.sleep(wait + Math.random() * wait * 0.5);
     }
   }

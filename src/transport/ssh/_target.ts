@@ -4,6 +4,7 @@ import { homedir, userInfo } from "node:os";
 import { toBool } from "../../modules/_argspec.ts";
 import { Secret } from "../../secret.ts";
 import type { ConnectionDefaults, HostTarget } from "../_types.ts";
+import { defaultKnownHostsFiles } from "./_known-hosts.ts";
 
 export interface SshTarget {
   inventoryName: string;
@@ -58,7 +59,7 @@ export function sshTargetFor(t: HostTarget, d: ConnectionDefaults): SshTarget {
     agent: d.env.SSH_AUTH_SOCK,
     connectTimeoutSec: Number(first(v, "ansible_ssh_timeout", "ansible_timeout") ?? d.connectTimeoutSec),
     hostKeyChecking: hkc === undefined ? d.hostKeyChecking : (toBool(hkc) ?? true),
-    knownHostsFiles: [`${home}/.ssh/known_hosts`, `${home}/.ssh/known_hosts2`],
+    knownHostsFiles: defaultKnownHostsFiles(home),
     retries: Number(first(v, "ansible_ssh_retries") ?? d.connectRetries ?? 2),
     keepaliveSec: 15,
     python: str(v.ansible_python_interpreter),

@@ -36,7 +36,8 @@ describe("runTask", () => {
       onResult: (r) => order.push(r.host),
     });
     expect(outcome.results).toHaveLength(5);
-    expect(order[4]).toBe("a");
+    // a and b start together and one of them takes the lock; that one finishes after the other four.
+    expect(["a", "b"]).toContain(order[4]!);
     // Fixed batches of 2 would take 2 s for the first batch before the rest start; all five took about 2 s.
     expect(Date.now() - started).toBeLessThan(3900);
   });
