@@ -10,6 +10,7 @@ import { parseModuleArgs } from "../modules/_parse-kv.ts";
 import { prepareModule, type PreparedModule } from "../modules/_prepare.ts";
 import type { ModuleParams } from "../modules/_types.ts";
 import type { ConnectionDefaults, HostTarget, Transport } from "../transport/_types.ts";
+import type { Secret } from "../secret.ts";
 import type { AdhocOptions } from "./_options.ts";
 
 const LOCALHOST_NAMES = ["127.0.0.1", "localhost", "::1"];
@@ -23,6 +24,8 @@ export interface AdhocIO {
   /** Receives each warning text once, in ansible's wording (without the `[WARNING]: ` prefix). */
   warn: (msg: string) => void;
   transports?: readonly Transport[];
+  /** Passwords the front door collected (-k/-K prompts, password files, the worker's passwords map). */
+  secrets?: { password?: Secret; becomePassword?: Secret; privateKey?: Secret };
 }
 
 export interface AdhocPlan {
@@ -91,6 +94,9 @@ export async function prepareAdhoc(opts: AdhocOptions, plan: AdhocPlan, io: Adho
     connection: opts.connection,
     remoteUser: opts.remoteUser,
     privateKeyFile: opts.privateKeyFile,
+    privateKeyText: io.secrets?.privateKey,
+    password: io.secrets?.password,
+    becomePassword: io.secrets?.becomePassword,
     connectTimeoutSec: opts.connectTimeout,
     hostKeyChecking: opts.hostKeyChecking,
     sshCommonArgs: opts.sshCommonArgs,

@@ -31,6 +31,8 @@ export interface AdhocOptions {
   privateKeyFile?: string;
   askPass: boolean;
   askBecomePass: boolean;
+  connectionPasswordFile?: string;
+  becomePasswordFile?: string;
   become: boolean;
   becomeMethod: string;
   becomeUser?: string;
@@ -108,6 +110,8 @@ export function resolveAdhocOptions(a: ParsedArgv, env: Env): AdhocOptions {
     privateKeyFile: ((a.private_key_file as string | undefined) ?? env.ANSIBLE_PRIVATE_KEY_FILE) || undefined,
     askPass: a.ask_pass === true,
     askBecomePass: a.become_ask_pass === true,
+    connectionPasswordFile: (a.connection_password_file as string | undefined) ?? env.ANSIBLE_CONNECTION_PASSWORD_FILE,
+    becomePasswordFile: (a.become_password_file as string | undefined) ?? env.ANSIBLE_BECOME_PASSWORD_FILE,
     become: a.become === true || envBool(env, "ANSIBLE_BECOME", false),
     becomeMethod: (a.become_method as string | undefined) ?? env.ANSIBLE_BECOME_METHOD ?? "sudo",
     becomeUser: (a.become_user as string | undefined) ?? env.ANSIBLE_BECOME_USER,

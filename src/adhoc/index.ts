@@ -5,3 +5,5 @@ export { resolveAdhocOptions, expandHome } from "./_options.ts";
 export type { AdhocOptions } from "./_options.ts";
 export { planAdhoc, prepareAdhoc, runAdhoc } from "./_job.ts";
 export type { AdhocIO, AdhocPlan, PreparedAdhoc, RunAdhocHooks } from "./_job.ts";
+export { collectSecrets } from "./_secrets.ts";
+export type { PromptSecret } from "./_secrets.ts";

@@ -1,6 +1,7 @@
 // Everything the CLI touches outside itself, injected so tests run commands in-process.
 import { isatty } from "node:tty";
 import { writeFd } from "./_fd-write.ts";
+import { promptSecretOnTty } from "./_prompt.ts";
 
 export interface OutStream {
   write(text: string): void;
@@ -36,6 +37,7 @@ export function processIO(argv = process.argv.slice(2)): CliIO {
     cwd: process.cwd(),
     stdout: out(1),
     stderr: out(2),
+    promptSecret: promptSecretOnTty,
     onSignal(handler) {
       const onInt = () => handler("SIGINT");
       const onTerm = () => handler("SIGTERM");

@@ -1,5 +1,5 @@
 // `ftl2 [options] pattern`: the ansible-compatible ad-hoc command.
-import { parseAdhocArgv, planAdhoc, prepareAdhoc, renderAdhocUsage, resolveAdhocOptions, runAdhoc, type AdhocIO, type AdhocOptions } from "../adhoc/index.ts";
+import { collectSecrets, parseAdhocArgv, planAdhoc, prepareAdhoc, renderAdhocUsage, resolveAdhocOptions, runAdhoc, type AdhocIO, type AdhocOptions } from "../adhoc/index.ts";
 import { OptionError } from "../errors.ts";
 import { exitCodeFor } from "../executor/index.ts";
 import { versionText } from "../version.ts";
@@ -41,6 +41,7 @@ export async function runAdhocCommand(io: CliIO): Promise<number> {
   const offSignal = io.onSignal(() => ctl.abort(new Error("interrupted")));
   const adhocIO: AdhocIO = { cwd: io.cwd, env: io.env, signal: ctl.signal, warn: (m) => printer.warn(m) };
   try {
+    adhocIO.secrets = await collectSecrets(opts, io.promptSecret);
     const plan = await planAdhoc(opts, adhocIO);
     if (opts.listHosts) {
       printer.listHosts(plan.hostNames);

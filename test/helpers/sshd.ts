@@ -3,7 +3,7 @@
 // run in a private mount namespace where root's ~/.bashrc (pyenv init, ~100 ms per command) is masked by
 // an empty file. Keys are generated per fixture; known_hosts lines are provided for host-key tests.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,10 +27,56 @@ export interface SshFixture {
   inventory(extraVars?: string): string;
   /** Stops one daemon by host, to simulate a host going down. */
   killDaemonOf(host: string): void;
+  /**
+   * SIGKILLs the daemon serving `host` and every sshd process of its live sessions (the listener and the
+   * per-connection processes are different processes), as a host whose sshd dies. The session's own
+   * children (a gate, a module) are left to notice on their own. Every host of that daemon goes down:
+   * use `hostsPerDaemon: 1` to kill one host alone.
+   */
+  killHost(host: string): void;
+  /** Processes started by the daemons' sessions (or by the one serving `host`), sshd itself excluded. */
+  processes(host?: string): HostProcess[];
   stop(): Promise<void>;
 }
 
+export interface HostProcess {
+  pid: number;
+  ppid: number;
+  /** The command line, arguments joined by spaces. */
+  cmd: string;
+}
+
 const MAX_LISTEN = 16;
+
+function mountNamespace(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/mnt`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every live process whose mount namespace is `ns`, read from /proc. */
+function processesIn(ns: string): (HostProcess & { comm: string })[] {
+  const out: (HostProcess & { comm: string })[] = [];
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (mountNamespace(pid) !== ns) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const comm = stat.slice(stat.indexOf("(") + 1, close);
+      const fields = stat.slice(close + 2).split(" ");
+      if (fields[0] === "Z") continue;
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ");
+      out.push({ pid, ppid: Number(fields[1]), cmd, comm });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
 let nextBase = 20 + (process.pid % 150);
 
 function keygen(path: string, type = "ed25519"): void {
@@ -65,26 +111,31 @@ export interface StartSshdOptions {
   config?: string[];
   /** sshd host key type (ed25519, ecdsa, rsa). */
   hostKeyType?: string;
+  /** Hosts served by one daemon (1..16, default 16); 1 lets `killHost` take down one host alone. */
+  hostsPerDaemon?: number;
 }
 
 export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture> {
   const n = opts.hosts ?? 1;
   const dir = mkdtempSync(join(tmpdir(), "ftl2-sshd-"));
+  // sshd reads AuthorizedKeysFile as the logging-in user: test users other than root must be able to read it.
+  chmodSync(dir, 0o755);
   mkdirSync("/run/sshd", { recursive: true });
   keygen(join(dir, "host_key"), opts.hostKeyType ?? "ed25519");
   keygen(join(dir, "client_key"));
-  writeFileSync(join(dir, "authorized_keys"), readFileSync(join(dir, "client_key.pub")));
+  writeFileSync(join(dir, "authorized_keys"), readFileSync(join(dir, "client_key.pub")), { mode: 0o644 });
   writeFileSync(join(dir, "empty"), "");
   const hostPublicKey = readFileSync(join(dir, "host_key.pub"), "utf8").trim();
 
   const hosts: SshHost[] = [];
-  const daemons: { proc: ChildProcess; hosts: SshHost[] }[] = [];
+  const daemons: { proc: ChildProcess; hosts: SshHost[]; ns?: string }[] = [];
+  const perDaemon = Math.max(1, Math.min(MAX_LISTEN, opts.hostsPerDaemon ?? MAX_LISTEN));
   const base = nextBase;
   nextBase = 20 + ((nextBase - 20 + Math.ceil(n / 250) + 1) % 150);
-  for (let d = 0; d * MAX_LISTEN < n; d++) {
+  for (let d = 0; d * perDaemon < n; d++) {
     const port = freePortSync();
     const mine: SshHost[] = [];
-    for (let i = d * MAX_LISTEN; i < Math.min(n, (d + 1) * MAX_LISTEN); i++) {
+    for (let i = d * perDaemon; i < Math.min(n, (d + 1) * perDaemon); i++) {
       const address = `127.${base + Math.floor(i / 250)}.${1 + (i % 250)}.${1 + (d % 250)}`;
       mine.push({ name: `host${String(i + 1).padStart(3, "0")}`, address, port });
     }
@@ -92,6 +143,8 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture
     writeFileSync(
       cfg,
       [
+        // sshd keeps the first value it reads for an option: the caller's lines go first so they win.
+        ...(opts.config ?? []),
         `Port ${port}`,
         ...mine.map((h) => `ListenAddress ${h.address}`),
         `HostKey ${join(dir, "host_key")}`,
@@ -105,7 +158,6 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture
         "MaxSessions 1000",
         "MaxStartups 1000:30:2000",
         "LogLevel ERROR",
-        ...(opts.config ?? []),
       ].join("\n") + "\n",
     );
     const proc = spawn(
@@ -123,6 +175,13 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture
   }
   let stopped = false;
   await Promise.all(daemons.flatMap((d) => d.hosts.map((h) => waitForPort(h.address, h.port, 10_000))));
+  // unshare execs sh which execs sshd: the child's pid is the listener's, in its own namespace by now.
+  for (const d of daemons) d.ns = d.proc.pid ? mountNamespace(d.proc.pid) : undefined;
+  const daemonOf = (host: string) => {
+    const d = daemons.find((x) => x.hosts.some((h) => h.name === host));
+    if (!d) throw new Error(`no sshd serves ${host}`);
+    return d;
+  };
   const knownHosts = join(dir, "known_hosts");
   writeFileSync(knownHosts, hosts.map((h) => `[${h.address}]:${h.port} ${hostPublicKey}\n`).join(""));
   const clientKey = join(dir, "client_key");
@@ -147,10 +206,30 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture
       const d = daemons.find((x) => x.hosts.some((h) => h.name === host));
       d?.proc.kill("SIGKILL");
     },
+    killHost(host) {
+      const d = daemonOf(host);
+      d.proc.kill("SIGKILL");
+      if (!d.ns) return;
+      for (const p of processesIn(d.ns)) {
+        if (p.comm !== "sshd") continue;
+        try {
+          process.kill(p.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    },
+    processes(host) {
+      const list = host ? [daemonOf(host)] : daemons;
+      return list.flatMap((d) => (d.ns ? processesIn(d.ns) : []))
+        .filter((p) => p.comm !== "sshd")
+        .map(({ pid, ppid, cmd }) => ({ pid, ppid, cmd }));
+    },
     async stop() {
       stopped = true;
       for (const d of daemons) d.proc.kill("SIGTERM");
-      await Promise.all(daemons.map((d) => (d.proc.exitCode !== null ? undefined : new Promise((r) => d.proc.once("exit", r)))));
+      // A daemon killed earlier has exited already: its "exit" event will not come again.
+      await Promise.all(daemons.map((d) => (d.proc.exitCode !== null || d.proc.signalCode !== null ? undefined : new Promise((r) => d.proc.once("exit", r)))));
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -32,23 +32,38 @@ function becomePrefix(b: NonNullable<BootstrapOptions["become"]>): string {
     case "doas":
       return `doas -n -u ${u}`;
     default:
-      throw new Error(`become method '${b.method}' is not supported over ssh by ftl2 (use sudo or doas)`);
+      throw new Error(`become method '${b.method}' is not supported over ssh by ftl2 (use sudo, su or doas)`);
   }
 }
 
+/**
+ * `su` takes one command string: the outer shell expands $P and $f inside the double quotes and su's shell
+ * sees them single-quoted. Only without a password: su reads passwords from a terminal, which we do not allocate.
+ */
+function suLaunch(b: NonNullable<BootstrapOptions["become"]>): string {
+  if (b.password) throw new Error("become method 'su' with a password needs a terminal, which ftl2 does not allocate; use sudo");
+  return `su -s /bin/sh ${shQuote(b.user)} -c "echo ${MARK.gate}; exec '$P' '$f'"`;
+}
+
 export function bootstrapCommand(o: BootstrapOptions): string {
-  const file = `"$HOME/.ftl/ftl_gate_${o.sha256}.pyz"`;
   const find = o.python
     ? `P=${shQuote(o.python)}; command -v "$P" >/dev/null 2>&1 || P=`
     : `P=; for c in ${DISCOVERY.join(" ")}; do P=$(command -v "$c" 2>/dev/null) && break; P=; done`;
-  const launch = `sh -c 'echo ${MARK.gate}; exec "$0" "$1"' "$P" ${file}`;
-  const exec = o.become ? `${becomePrefix(o.become)} ${launch}` : launch;
-  return [
-    `f=${file}`,
+  const lines = [
+    `f="$HOME/.ftl/ftl_gate_${o.sha256}.pyz"`,
     `if [ ! -f "$f" ]; then echo ${MARK.need}; mkdir -p "$HOME/.ftl" && chmod 700 "$HOME/.ftl" && head -c ${o.size} > "$f.$$" && mv -f "$f.$$" "$f" || exit 1; fi`,
     find,
     `if [ -z "$P" ]; then echo ${MARK.noPython}; exit 127; fi`,
-    `echo ${MARK.ready} "$P"`,
-    `exec ${exec}`,
-  ].join("\n");
+  ];
+  // Another (non-root) user cannot read our ~/.ftl: it gets a copy in a fresh private directory that only we can
+  // write, removed when the gate exits (so this shell stays as the gate's parent instead of exec-ing it).
+  const shared = o.become !== undefined && o.become.user !== "root";
+  if (shared) {
+    lines.push(`d=$(mktemp -d /tmp/ftl2-gate.XXXXXXXX) && cp "$f" "$d/ftl_gate.pyz" && chmod 755 "$d" && chmod 644 "$d/ftl_gate.pyz" || exit 1`, `f="$d/ftl_gate.pyz"`);
+  }
+  lines.push(`echo ${MARK.ready} "$P"`);
+  const launch = `sh -c 'echo ${MARK.gate}; exec "$0" "$1"' "$P" "$f"`;
+  const run = !o.become ? launch : o.become.method === "su" ? suLaunch(o.become) : `${becomePrefix(o.become)} ${launch}`;
+  lines.push(shared ? `${run}; rc=$?; rm -rf "$d"; exit $rc` : `exec ${run}`);
+  return lines.join("\n");
 }

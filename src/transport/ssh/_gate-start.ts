@@ -51,9 +51,15 @@ export async function startGate(client: Client, t: SshTarget, signal: AbortSigna
   ch.stderr.on("data", (b: Buffer) => {
     stderr += b.toString("utf8");
     if (stderr.length > 65536) stderr = stderr.slice(-65536);
-    if (!gateStarted && !sentPassword && t.becomePassword && stderr.includes(SUDO_PROMPT)) {
+    if (gateStarted || !t.becomePassword) return;
+    const prompts = stderr.split(SUDO_PROMPT).length - 1;
+    if (prompts === 1 && !sentPassword) {
       sentPassword = true;
       ch.write(t.becomePassword.reveal() + "\n");
+    } else if (prompts > 1) {
+      // sudo asks again after a wrong password; answering once more would only repeat the failure.
+      rejectStart(new GateStartError(`Incorrect ${t.becomeMethod} password`, "check -K / ansible_become_password"));
+      ch.close();
     }
   });
   ch.on("data", (b: Buffer) => {
