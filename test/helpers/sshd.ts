@@ -2,8 +2,10 @@
 // addresses in 127.0.0.0/8 (sshd's ListenAddress limit), so N hosts take ceil(N/16) daemons. Sessions
 // run in a private mount namespace where root's ~/.bashrc (pyenv init, ~100 ms per command) is masked by
 // an empty file. Keys are generated per fixture; known_hosts lines are provided for host-key tests.
+// Each daemon's mount namespace also tells its processes apart from everyone else's (other test files,
+// other users of the machine): a gate orphaned by a killed sshd keeps the namespace it was born in.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
