@@ -2,6 +2,9 @@
 // exec channel in production, a child process's pipes in tests. Many requests are in flight at once,
 // matched by id; a ModuleNotFound is answered by resending with the bundle; the channel closing or a
 // fatal protocol error fails every pending request at once, so a dead host never hangs a run.
+// The protocol has no per-request cancel: an aborted Module request retires the session (no new work)
+// and ends the channel once nothing else is in flight, and the gate kills every module it still runs
+// on end of input. A retired session is not `usable`; the owner starts a fresh gate for later work.
 import { UnreachableError } from "../errors.ts";
 import { MessageDecoder } from "./_message-decoder.ts";
 import { PROTOCOL_VERSION, encodeMessage, type GateMessage, type HelloData, type MessageMap, type MessageType, type ModuleData, type ModuleResultData } from "./_messages.ts";
@@ -33,6 +36,9 @@ export class GateSession {
   readonly #describe: string;
   #nextId = 1;
   #closed: Error | undefined;
+  #endedWith: string | undefined;
+  #retired = false;
+  #ended = false;
   #keepalive: ReturnType<typeof setInterval> | undefined;
   info: HelloData | undefined;
 
@@ -40,7 +46,10 @@ export class GateSession {
     this.#ch = ch;
     this.#describe = describe;
     ch.onData((b) => this.#onData(b));
-    ch.onClose((why) => this.#fail(new UnreachableError(`${describe}: the gate's session ended${why ? ` (${why})` : ""}`)));
+    ch.onClose((why) => {
+      this.#endedWith = why ?? "";
+      this.#fail(new UnreachableError(`${describe}: the gate's session ended${why ? ` (${why})` : ""}`));
+    });
   }
 
   /** Starts the conversation: Hello both ways, then a keepalive Hello every 30 s. */
@@ -66,6 +75,38 @@ export class GateSession {
 
   get closed(): boolean {
     return this.#closed !== undefined;
+  }
+
+  /** Who the gate is, for messages: "gate on root@web1:2222". */
+  get label(): string {
+    return this.#describe;
+  }
+
+  /** Open and not retired: new requests may be sent. */
+  get usable(): boolean {
+    return !this.#closed && !this.#retired && !this.#ended;
+  }
+
+  /** Why the channel closed ("exit status 1", "signal SIGKILL", the gate's last stderr line, "" if unknown). */
+  get endedWith(): string | undefined {
+    return this.#endedWith;
+  }
+
+  /** Takes no new work, and ends the channel (the gate kills its modules) once nothing is in flight. */
+  retire(): void {
+    this.#retired = true;
+    if (this.#keepalive) clearInterval(this.#keepalive);
+    this.#endIfIdle();
+  }
+
+  #endIfIdle(): void {
+    if (this.#retired && this.#pending.size === 0) this.#end();
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#ch.end();
   }
 
   /** Runs a module; resends with the bundle when the gate does not have it. */
@@ -116,20 +157,24 @@ export class GateSession {
   /** Asks the gate to finish in-flight work and exit; ends the channel either way. */
   async shutdown(timeoutSec = 5): Promise<void> {
     if (this.#keepalive) clearInterval(this.#keepalive);
-    if (this.#closed) return;
+    if (this.#closed || this.#ended) return;
     const bye = this.#request("Shutdown", { timeout: timeoutSec }).catch(() => undefined);
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([bye, new Promise((r) => (timer = setTimeout(r, (timeoutSec + 2) * 1000)))]);
     clearTimeout(timer);
-    this.#ch.end();
+    this.#end();
   }
 
   #request<K extends MessageType>(type: K, data: MessageMap[K], signal?: AbortSignal): Promise<GateMessage> {
     if (this.#closed) return Promise.reject(this.#closed);
+    if (this.#ended) return Promise.reject(new UnreachableError(`${this.#describe}: the gate's session was ended`));
     const id = this.#nextId++;
     return new Promise<GateMessage>((resolve, reject) => {
       const onAbort = () => {
         this.#pending.delete(id);
+        // The module would run on (and hold its locks and files) with nobody to answer to.
+        if (type === "Module") this.retire();
+        else this.#endIfIdle();
         reject(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
       };
       if (signal?.aborted) return onAbort();
@@ -153,7 +198,7 @@ export class GateSession {
       if (ev.kind === "error") {
         if (ev.error.fatal) {
           this.#fail(new UnreachableError(`${this.#describe}: the gate's stream broke: ${ev.error.message}`));
-          this.#ch.end();
+          this.#end();
           return;
         }
         const id = ev.error.msgId;
@@ -163,7 +208,7 @@ export class GateSession {
       const msg = ev.message;
       if (msg.type === "GateSystemError") {
         this.#fail(new UnreachableError(`${this.#describe}: the gate failed: ${msg.data.message}`, { hint: msg.data.traceback.split("\n").slice(-2).join(" ") }));
-        this.#ch.end();
+        this.#end();
         return;
       }
       if (msg.id !== null) this.#settle(msg.id, (p) => p.resolve(msg));
@@ -175,6 +220,7 @@ export class GateSession {
     if (!p) return;
     this.#pending.delete(id);
     fn(p);
+    this.#endIfIdle();
   }
 
   #fail(e: Error): void {
