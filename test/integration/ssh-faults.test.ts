@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { runCli, type CliIO, type SignalName } from "../../src/cli/index.ts";
 import { hostBlocks, runAnsible, runFtl2 } from "../helpers/cli.ts";
 import { startSshd, type HostProcess, type SshFixture } from "../helpers/sshd.ts";
 
@@ -16,8 +17,8 @@ const started: SshFixture[] = [];
 
 const env = () => ({ HOME: home, ANSIBLE_NOCOLOR: "1" });
 
-async function fixture(hosts: number): Promise<SshFixture> {
-  const f = await startSshd({ hosts, hostsPerDaemon: 1 });
+async function fixture(hosts: number, hostsPerDaemon = 1): Promise<SshFixture> {
+  const f = await startSshd({ hosts, hostsPerDaemon });
   started.push(f);
   writeFileSync(join(home, ".ssh", "known_hosts"), started.map((s) => readFileSync(s.knownHosts, "utf8")).join(""));
   return f;
@@ -108,4 +109,104 @@ describe("a gate killed mid-module fails its host alone", () => {
     expect(b3).toBe(`${f.hosts[2]!.name} | CHANGED | rc=0 | (stdout)`);
     expect(await leftovers(f, 3_000)).toEqual([]);
   }, 30_000);
+});
+
+describe("modules that misbehave fail as ansible reports them over ssh", () => {
+  let lib: string;
+  beforeAll(() => {
+    lib = mkdtempSync(join(tmpdir(), "ftl2-faults-lib-"));
+    const mod = (name: string, body: string) => writeFileSync(join(lib, `${name}.py`), `#!/usr/bin/python3\n${body}`);
+    mod("garbage", "import sys\nprint('this is not json')\nsys.stderr.write('some err\\n')\n");
+    mod("junk", "import json\nprint(json.dumps({'changed': False, 'x': 1}))\nprint('trailing junk')\n");
+    mod("hang", "import subprocess\nsubprocess.call(['sleep', '29'])\n");
+  });
+
+  // ansible's ssh runs modules on a tty by default, which merges stderr into stdout and adds "Shared
+  // connection to X closed."; without the tty it keeps them apart, as the gate's pipes do. Piped transfer
+  // avoids the sftp/scp warnings of a test sshd that has no sftp subsystem.
+  const oracle = (module: string, extra: string[] = []) =>
+    runAnsible(["all", "-i", shared.inventory("ansible_ssh_use_tty=False"), "-M", lib, "-m", module, ...extra], {
+      env: { HOME: home, ANSIBLE_HOST_KEY_CHECKING: "False", ANSIBLE_SSH_TRANSFER_METHOD: "piped" },
+    });
+
+  test("non-JSON output: MODULE FAILURE with module_stdout and module_stderr, identical to ansible", async () => {
+    const inv = shared.inventory();
+    const mine = await runFtl2(["all", "-i", inv, "-M", lib, "-m", "garbage"], { env: env() });
+    const theirs = oracle("garbage");
+    expect(theirs.code).toBe(2);
+    expect(mine.code).toBe(2);
+    expect(hostBlocks(mine.stdout)).toEqual(hostBlocks(theirs.stdout));
+    expect(mine.stdout).toContain('"module_stdout": "this is not json\\n"');
+    expect(mine.stdout).toContain('"module_stderr": "some err\\n"');
+  }, 30_000);
+
+  test("JSON then junk: the result stands, with ansible's junk warning", async () => {
+    const mine = await runFtl2(["all", "-i", shared.inventory(), "-M", lib, "-m", "junk"], { env: env() });
+    const theirs = oracle("junk");
+    expect(mine.code).toBe(0);
+    expect(hostBlocks(mine.stdout)).toEqual(hostBlocks(theirs.stdout));
+    const warnings = (t: string) => t.split("\n").filter((l) => l.includes("junk after the JSON")).sort();
+    expect(warnings(mine.stderr)).toEqual(warnings(theirs.stderr));
+    expect(warnings(mine.stderr).length).toBe(3);
+  }, 30_000);
+
+  test("a hanging module with --task-timeout 2: FAILED with ansible's message, nothing left running on the host", async () => {
+    const [h1] = shared.hosts;
+    let seen = false;
+    let done = false;
+    const watch = (async () => {
+      for (; !done && !seen; await Bun.sleep(50)) seen = running(shared, h1!.name, (p) => p.cmd === "sleep 29") !== undefined;
+    })();
+    const t0 = Date.now();
+    const mine = await runFtl2([h1!.name, "-i", shared.inventory(), "-M", lib, "-m", "hang", "--task-timeout", "2"], { env: env() });
+    done = true;
+    await watch;
+    expect(seen).toBe(true);
+    // Not 2 s + the 3 s a graceful Shutdown grants in-flight modules when the connection closes.
+    expect(Date.now() - t0).toBeLessThan(4_000);
+    // The abort reached the gate (its session was ended, so it killed the module's process group):
+    // neither the module nor its `sleep 29` runs on.
+    expect(await leftovers(shared, 2_000)).toEqual([]);
+    const theirs = oracle("hang", ["--limit", h1!.name, "--task-timeout", "2"]);
+    // ansible leaves its own module running on the host: end it so later tests count only ftl2's.
+    for (const p of shared.processes()) process.kill(p.pid, "SIGKILL");
+    expect(theirs.code).toBe(2);
+    expect(mine.code).toBe(2);
+    expect(mine.stdout).toBe(theirs.stdout);
+  }, 30_000);
+});
+
+describe("runs that end early or wide leave nothing behind", () => {
+  test("SIGINT while `sleep 20` runs on every host: rc 99 promptly, and no gate or module left on any host", async () => {
+    const f = shared;
+    let stdout = "";
+    let stderr = "";
+    let handler: ((s: SignalName) => void) | undefined;
+    const io: CliIO = {
+      argv: ["all", "-i", f.inventory(), "-a", "sleep 20", "-o"], argv0: "ftl2", env: { PATH: process.env.PATH, ...env() }, cwd: process.cwd(),
+      stdout: { write: (t) => void (stdout += t) }, stderr: { write: (t) => void (stderr += t) },
+      onSignal: (h) => ((handler = h), () => (handler = undefined)),
+    };
+    const run = runCli(io);
+    // runFtl2's fixed delay would race gate start-up on a loaded machine: interrupt once all modules run.
+    await waitFor("sleep 20 on every host", 20_000, () => (f.hosts.every((h) => running(f, h.name, (p) => p.cmd === "sleep 20")) ? true : undefined));
+    const sentAt = Date.now();
+    handler?.("SIGINT");
+    const code = await run;
+    // Not the 3 s a graceful Shutdown grants in-flight modules: the aborted modules end their gates.
+    expect(Date.now() - sentAt).toBeLessThan(2_500);
+    expect(code).toBe(99);
+    expect(stderr).toContain("[ERROR]: User interrupted execution");
+    expect(stdout).not.toContain("CHANGED");
+    expect(await leftovers(f, 2_000)).toEqual([]);
+  }, 30_000);
+
+  test("40 hosts, forks 40, ping: all SUCCESS, then no gate process left", async () => {
+    const f = await fixture(40, 16);
+    const r = await runFtl2(["all", "-i", f.inventory(), "-m", "ping", "-f", "40", "-o"], { env: env() });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n").sort()).toEqual(f.hosts.map((h) => `${h.name} | SUCCESS => {"changed": false,"ping": "pong"}`));
+    expect(await leftovers(f, 3_000)).toEqual([]);
+  }, 60_000);
 });
