@@ -131,7 +131,6 @@ function lostConnection(t: SshTarget, e?: Error): UnreachableError {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   let what = `Connection to ${where} closed by remote host.`;
   if (code === "ECONNRESET") what = `Read from remote host ${where}: Connection reset by peer`;
-  else if (code === "ETIMEDOUT" || e?.message === "Keepalive timeout") what = `Timeout, server ${where} not responding.`;
   else if (e) what = `Connection to ${where} lost: ${e.message}`;
   return new UnreachableError(`Failed to connect to the host via ssh: ${what}`);
 }

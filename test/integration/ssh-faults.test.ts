@@ -5,9 +5,13 @@
 // running gates on this machine do not disturb the counts.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { connect, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, type CliIO, type SignalName } from "../../src/cli/index.ts";
+import { ConnectionPool, runTask } from "../../src/executor/index.ts";
+import { prepareModule } from "../../src/modules/_prepare.ts";
+import type { ConnectionDefaults, HostTarget } from "../../src/transport/_types.ts";
 import { hostBlocks, runAnsible, runFtl2 } from "../helpers/cli.ts";
 import { startSshd, type HostProcess, type SshFixture } from "../helpers/sshd.ts";
 
@@ -36,6 +40,11 @@ async function waitFor<T>(what: string, ms: number, probe: () => T | undefined):
 }
 
 const isGate = (p: HostProcess) => p.cmd.includes("ftl_gate_");
+/** Gate processes of a host; a module is forked from its gate, so it carries the same command line. */
+const gatesOf = (f: SshFixture, host: string) => {
+  const ps = f.processes(host);
+  return ps.filter((p) => isGate(p) && !ps.some((q) => q.pid === p.ppid && isGate(q)));
+};
 const running = (f: SshFixture, host: string, match: (p: HostProcess) => boolean) => {
   const ps = f.processes(host).filter(match);
   return ps.length > 0 ? ps : undefined;
@@ -82,6 +91,37 @@ describe("a host that dies mid-run fails alone", () => {
   }, 30_000);
 });
 
+describe("a connection reset mid-run", () => {
+  test("a TCP reset during `sleep 3`: UNREACHABLE in OpenSSH's words, rc 4, the host's gate and module end", async () => {
+    const h = shared.hosts[2]!;
+    // A relay in front of the host's sshd that can answer with a RST, as a middlebox dropping the flow does.
+    const clients: Socket[] = [];
+    const relay = createServer((c) => {
+      clients.push(c);
+      const up = connect(h.port, h.address);
+      c.pipe(up).pipe(c);
+      c.on("error", () => up.destroy());
+      up.on("error", () => c.destroy());
+      c.on("close", () => up.destroy());
+    });
+    await new Promise<void>((r) => relay.listen(0, "127.0.0.1", () => r()));
+    const port = (relay.address() as { port: number }).port;
+    const inv = join(shared.dir, "reset.ini");
+    writeFileSync(inv, `relayed ansible_host=127.0.0.1 ansible_port=${port} ansible_user=root ansible_ssh_private_key_file=${shared.clientKey} ansible_host_key_checking=false\n`);
+    try {
+      const run = runFtl2(["all", "-i", inv, "-a", "sleep 3", "-o"], { env: env() });
+      await waitFor("sleep 3 behind the relay", 10_000, () => running(shared, h.name, (p) => p.cmd === "sleep 3"));
+      for (const c of clients) c.resetAndDestroy();
+      const r = await run;
+      expect(r.code).toBe(4);
+      expect(r.stdout).toBe(`relayed | UNREACHABLE!: Failed to connect to the host via ssh: Read from remote host 127.0.0.1 port ${port}: Connection reset by peer\n`);
+      expect(await leftovers(shared, 2_000)).toEqual([]);
+    } finally {
+      relay.close();
+    }
+  }, 30_000);
+});
+
 describe("a gate killed mid-module fails its host alone", () => {
   test("SIGKILL to host001's gate during `sleep 4`: MODULE FAILURE rc 137 naming the gate, the others CHANGED, rc 2", async () => {
     // ansible reports a remote Python killed by a signal as a module failure, not an unreachable host:
@@ -92,8 +132,7 @@ describe("a gate killed mid-module fails its host alone", () => {
     const [h1] = f.hosts;
     const run = runFtl2(["all", "-i", f.inventory(), "-a", "sleep 4", "-o"], { env: env() });
     await waitFor("sleep 4 on host001", 10_000, () => running(f, h1!.name, (p) => p.cmd === "sleep 4"));
-    const ps = f.processes(h1!.name);
-    const gates = ps.filter((p) => isGate(p) && !ps.some((q) => q.pid === p.ppid && isGate(q)));
+    const gates = gatesOf(f, h1!.name);
     expect(gates.length).toBe(1);
     process.kill(gates[0]!.pid, "SIGKILL");
     // Well before `sleep 4` would end by itself: the module and its children die with the gate.
@@ -108,6 +147,42 @@ describe("a gate killed mid-module fails its host alone", () => {
     expect(b2).toBe(`${f.hosts[1]!.name} | CHANGED | rc=0 | (stdout)`);
     expect(b3).toBe(`${f.hosts[2]!.name} | CHANGED | rc=0 | (stdout)`);
     expect(await leftovers(f, 3_000)).toEqual([]);
+  }, 30_000);
+});
+
+describe("a connection outlives its gate", () => {
+  test("one pool, several tasks: after a killed gate and after a timed-out module, the next task gets a new gate", async () => {
+    const h = shared.hosts[1]!;
+    const target: HostTarget = {
+      name: h.name,
+      vars: { ansible_connection: "ssh", ansible_host: h.address, ansible_port: h.port, ansible_user: "root", ansible_ssh_private_key_file: shared.clientKey, ansible_host_key_checking: false },
+    };
+    const d: ConnectionDefaults = { connectTimeoutSec: 10, hostKeyChecking: false, modulePaths: [], collectionsPaths: [], cwd: process.cwd(), env: { HOME: home } };
+    const pool = new ConnectionPool(d);
+    const command = await prepareModule("command", d);
+    const task = (cmd: string, timeoutSec?: number) => runTask({ hosts: [target], forks: 1, pool, task: { module: command, args: { _raw_params: cmd }, timeoutSec } });
+    const gatePids = () => gatesOf(shared, h.name).map((p) => p.pid);
+    try {
+      expect((await task("true")).results[0]!.status).toBe("changed");
+      const [first] = gatePids();
+      expect(first).toBeDefined();
+      const dying = task("sleep 3");
+      await waitFor("sleep 3", 10_000, () => running(shared, h.name, (p) => p.cmd === "sleep 3"));
+      process.kill(first!, "SIGKILL");
+      expect((await dying).results[0]!.result.rc).toBe(137);
+      const again = await task("echo again");
+      expect(again.results[0]!.result.stdout).toBe("again");
+      const [second] = gatePids();
+      expect(second).toBeDefined();
+      expect(second).not.toBe(first);
+      const slow = await task("sleep 9", 1);
+      expect(slow.results[0]!.result.msg).toBe("The command action failed to execute in the expected time frame (1) and was terminated");
+      expect(await leftovers(shared, 2_000)).toEqual([]);
+      expect((await task("echo after")).results[0]!.result.stdout).toBe("after");
+    } finally {
+      await pool.closeAll();
+    }
+    expect(await leftovers(shared, 2_000)).toEqual([]);
   }, 30_000);
 });
 
