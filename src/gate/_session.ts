@@ -177,7 +177,8 @@ export class GateSession {
         else this.#endIfIdle();
         reject(signal?.reason instanceof Error ? signal.reason : new Error("aborted"));
       };
-      if (signal?.aborted) return onAbort();
+      // Aborted before it was sent: nothing runs on the gate, so it stays usable.
+      if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
       signal?.addEventListener("abort", onAbort, { once: true });
       this.#pending.set(id, {
         resolve: (m) => {
