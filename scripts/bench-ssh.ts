@@ -101,7 +101,7 @@ async function adhocRows(fx: SshFixture): Promise<void> {
       const mit = series([runAnsible(fx, args, true)]);
       const line =
         `| ${what} | ${n} | ${f} | ${sec(warm)} (cold ${sec(cold)}) | ${sec(ans)} | ${sec(mit)} | ${(ans.ms / warm.ms).toFixed(1)}x ` +
-        `(cold ${(ans.ms / cold.ms).toFixed(1)}x; mitogen ${(mit.ms / warm.ms).toFixed(1)}x) | ${Math.max(cold.rssMb, warm.rssMb).toFixed(0)} MB | ` +
+        `(cold ${(ans.ms / cold.ms).toFixed(1)}x; vs mitogen ${(mit.ms / warm.ms).toFixed(1)}x) | ${Math.max(cold.rssMb, warm.rssMb).toFixed(0)} MB | ` +
         `${ans.rssMb.toFixed(0)} MB (mitogen ${mit.rssMb.toFixed(0)} MB) |`;
       rows.push(line);
       console.log(line);
@@ -216,7 +216,7 @@ const body = [
     "ftl2 times are medians of 5 runs (3 at 500 hosts), ansible of 3 runs at 20 hosts and 1 run above, mitogen 1 run. " +
     "Peak RSS is GNU time `%M`: for ansible, its largest single process (each of its forks is a process of its own).",
   "",
-  "| what | hosts | forks | ftl2 warm (cold) | ansible | mitogen | speed-up vs ansible | ftl2 peak RSS | ansible peak RSS |",
+  "| what | hosts | forks | ftl2 warm (cold) | ansible | mitogen | speed-up: ansible / ftl2 | ftl2 peak RSS | ansible peak RSS |",
   "|---|---|---|---|---|---|---|---|---|",
   ...rows,
   "",
