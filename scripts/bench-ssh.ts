@@ -229,6 +229,8 @@ const body = [
   "",
   "Targets: 100 hosts at least 10x faster than ansible; at most 250 MB controller peak RSS for 500 hosts; a warm module call at most 2 ms per host.",
   "This run: " + verdicts.join("; ") + ".",
+  // A blank line before the next section's heading.
+  "",
 ].join("\n");
 if (quick) console.log(body);
 else {
