@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(openssh-server ansible-core python3-ansible-runner ansible-mitogen time sudo)
+APT_PACKAGES=(openssh-server ansible-core python3-ansible-runner ansible-mitogen time sudo iproute2 procps)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
