@@ -8,15 +8,14 @@ import os
 import tempfile
 import threading
 
+from .messages import MessageError
+
 DEFAULT_DIR = os.path.join("~", ".ftl", "bundles")
 _HASH_CHARS = frozenset("0123456789abcdef")
 
 
-class BundleError(Exception):
-    def __init__(self, code, message):
-        Exception.__init__(self, message)
-        self.code = code
-        self.message = message
+class BundleError(MessageError):
+    """A bundle that cannot be stored or used; answered with ``Error {code, message}`` like every MessageError."""
 
 
 def sha256_file(path):

@@ -86,7 +86,8 @@ REQUESTS = frozenset(["Hello", "Module", "Put", "Get", "Shutdown"])
 
 
 class MessageError(Exception):
-    """A well-framed message whose type or fields are wrong; ``code`` is the Error reply's code."""
+    """A request the gate answers with ``Error {code, message}``: wrong type or fields here, a bad bundle
+    (cache.BundleError) or a failed transfer (transfer.TransferError); ``code`` is the reply's code."""
 
     def __init__(self, code, message):
         Exception.__init__(self, message)

@@ -108,7 +108,7 @@ class Gate(object):
     def _guarded(self, handler, data, msg_id):
         try:
             handler(data, msg_id)
-        except (BundleError, transfer.TransferError, messages.MessageError) as e:
+        except messages.MessageError as e:  # BundleError and TransferError too
             self._send("Error", {"code": e.code, "message": e.message}, msg_id)
         except Exception as e:
             self._send("GateSystemError", {"message": "%s: %s" % (type(e).__name__, e),

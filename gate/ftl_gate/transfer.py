@@ -8,14 +8,13 @@ import binascii
 import hashlib
 import os
 
+from .messages import MessageError
+
 PART_SUFFIX = ".ftl-part"
 
 
-class TransferError(Exception):
-    def __init__(self, code, message):
-        Exception.__init__(self, message)
-        self.code = code
-        self.message = message
+class TransferError(MessageError):
+    """A Put or Get that cannot be done; answered with ``Error {code, message}`` like every MessageError."""
 
 
 def _decode_chunk(text):
