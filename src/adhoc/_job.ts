@@ -6,10 +6,8 @@ import { ArgsError, FtlError, OptionError } from "../errors.ts";
 import type { EventBus } from "../events/index.ts";
 import { ConnectionPool, runTask, type HostResult, type TaskOutcome } from "../executor/index.ts";
 import { loadInventory, parseExtraVars, selectHosts, type Inventory } from "../inventory/index.ts";
-import { parseModuleArgs } from "../modules/_parse-kv.ts";
-import { prepareModule, type PreparedModule } from "../modules/_prepare.ts";
-import type { ModuleParams } from "../modules/_types.ts";
-import type { ConnectionDefaults, HostTarget, Transport } from "../transport/_types.ts";
+import { parseModuleArgs, prepareModule, type ModuleParams, type PreparedModule } from "../modules/index.ts";
+import type { ConnectionDefaults, HostTarget, Transport } from "../transport/index.ts";
 import type { Secret } from "../secret.ts";
 import type { AdhocOptions } from "./_options.ts";
 

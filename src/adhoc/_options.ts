@@ -2,7 +2,7 @@
 // ansible's post_process_args checks them.
 import { homedir } from "node:os";
 import { OptionError } from "../errors.ts";
-import { toBool } from "../modules/_argspec.ts";
+import { toBool } from "../modules/index.ts";
 import type { ParsedArgv } from "./_argv.ts";
 
 export interface AdhocOptions {

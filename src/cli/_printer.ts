@@ -4,12 +4,9 @@ import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { HostResult } from "../executor/index.ts";
 import type { RunStats } from "../events/index.ts";
-import { formatError, formatWarning, stringc, columnsFor, type ColorName } from "../output/_display.ts";
-import { cleanCopy } from "../output/_clean.ts";
-import { dumpResult } from "../output/_dump.ts";
-import type { DisplayLine } from "../output/_lines.ts";
-import { minimalLines } from "../output/_minimal.ts";
-import { onelineLines } from "../output/_oneline.ts";
+import {
+  cleanCopy, columnsFor, dumpResult, formatError, formatWarning, minimalLines, onelineLines, stringc, type ColorName, type DisplayLine,
+} from "../output/index.ts";
 import type { CliIO } from "./_io.ts";
 import type { ProgressLine } from "./_progress.ts";
 

@@ -1,6 +1,6 @@
 // One connection per host, opened on first use and shared by every task that follows (the gates stay warm).
-// Concurrent requests for the same host share one connect; a host that was unreachable stays so for the
-// rest of the run, as Ansible removes unreachable hosts from the play.
+// Concurrent requests for the same host share one connect. When a host turns out unreachable, the task
+// reports it and discards the connection, so a later task (the scripting API runs many) connects afresh.
 import { UnreachableError, errorMessage } from "../errors.ts";
 import { selectTransport } from "../transport/_select.ts";
 import type { Connection, ConnectionDefaults, HostTarget, Transport } from "../transport/_types.ts";
