@@ -17,7 +17,11 @@ async function fromFile(path: string, what: string): Promise<Secret> {
   }
 }
 
-export async function collectSecrets(opts: AdhocOptions, prompt?: PromptSecret): Promise<{ password?: Secret; becomePassword?: Secret }> {
+export async function collectSecrets(
+  opts: AdhocOptions,
+  prompt?: PromptSecret,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<{ password?: Secret; becomePassword?: Secret }> {
   let password = opts.connectionPasswordFile ? await fromFile(opts.connectionPasswordFile, "connection password") : undefined;
   let becomePassword = opts.becomePasswordFile ? await fromFile(opts.becomePasswordFile, "become password") : undefined;
   const ask = async (text: string): Promise<string> => {
@@ -27,9 +31,11 @@ export async function collectSecrets(opts: AdhocOptions, prompt?: PromptSecret):
   };
   if (opts.askPass && !password) password = new Secret(await ask("SSH password: "), "connection password");
   if (opts.askBecomePass && !becomePassword) {
-    const method = opts.becomeMethod.toUpperCase();
-    const v = await ask(password ? `${method} password[defaults to SSH password]: ` : `${method} password: `);
-    becomePassword = v === "" && password ? password : new Secret(v, "become password");
+    // ANSIBLE_AGNOSTIC_BECOME_PROMPT (default true) words the prompt "BECOME" whatever the method.
+    const agnostic = !/^(0|false|no|off|n|f)$/i.test(env.ANSIBLE_AGNOSTIC_BECOME_PROMPT ?? "true");
+    const method = agnostic ? "BECOME" : opts.becomeMethod.toUpperCase();
+    const v = await ask(opts.askPass ? `${method} password[defaults to SSH password]: ` : `${method} password: `);
+    becomePassword = v === "" && opts.askPass && password ? password : new Secret(v, "become password");
   }
   return { password, becomePassword };
 }

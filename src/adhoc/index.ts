@@ -7,3 +7,4 @@ export { planAdhoc, prepareAdhoc, runAdhoc } from "./_job.ts";
 export type { AdhocIO, AdhocPlan, PreparedAdhoc, RunAdhocHooks } from "./_job.ts";
 export { collectSecrets } from "./_secrets.ts";
 export type { PromptSecret } from "./_secrets.ts";
+export { EXIT, describeError, exitCodeForError } from "./_exit-codes.ts";

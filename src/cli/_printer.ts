@@ -20,6 +20,10 @@ export function useColor(io: CliIO): boolean {
   return io.stdout.isTTY === true;
 }
 
+function withoutInternalKeys(r: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(r).filter(([k]) => !k.startsWith("_ansible_")));
+}
+
 export class AdhocPrinter {
   readonly #io: CliIO;
   readonly #mode: OutputMode;
@@ -74,7 +78,7 @@ export class AdhocPrinter {
     if (this.#mode === "json") {
       this.progress?.clear();
       this.#io.stdout.write(
-        JSON.stringify({ event: "host_result", host: hr.host, status: hr.status, changed: hr.result.changed === true, duration_ms: hr.durationMs, result: hr.result }) + "\n",
+        JSON.stringify({ event: "host_result", host: hr.host, status: hr.status, changed: hr.result.changed === true, duration_ms: hr.durationMs, result: withoutInternalKeys(hr.result) }) + "\n",
       );
       return;
     }

@@ -1,9 +1,9 @@
 // `ftl2 [options] pattern`: the ansible-compatible ad-hoc command.
-import { collectSecrets, parseAdhocArgv, planAdhoc, prepareAdhoc, renderAdhocUsage, resolveAdhocOptions, runAdhoc, type AdhocIO, type AdhocOptions } from "../adhoc/index.ts";
+import { EXIT, collectSecrets, describeError, exitCodeForError, parseAdhocArgv, planAdhoc, prepareAdhoc, renderAdhocUsage, resolveAdhocOptions, runAdhoc, type AdhocIO, type AdhocOptions } from "../adhoc/index.ts";
 import { OptionError } from "../errors.ts";
 import { exitCodeFor } from "../executor/index.ts";
 import { versionText } from "../version.ts";
-import { EXIT, describeError, exitCodeForError } from "./_exit.ts";
+
 import type { CliIO } from "./_io.ts";
 import { AdhocPrinter } from "./_printer.ts";
 import { ProgressLine } from "./_progress.ts";
@@ -41,7 +41,7 @@ export async function runAdhocCommand(io: CliIO): Promise<number> {
   const offSignal = io.onSignal(() => ctl.abort(new Error("interrupted")));
   const adhocIO: AdhocIO = { cwd: io.cwd, env: io.env, signal: ctl.signal, warn: (m) => printer.warn(m) };
   try {
-    adhocIO.secrets = await collectSecrets(opts, io.promptSecret);
+    adhocIO.secrets = await collectSecrets(opts, io.promptSecret, io.env);
     const plan = await planAdhoc(opts, adhocIO);
     if (opts.listHosts) {
       printer.listHosts(plan.hostNames);

@@ -51,6 +51,14 @@ export function pyFloat(n: number): string {
   return String(n);
 }
 
+/** A number that Python holds as a float (a duration): integral values print as `1.0`, not `1`. */
+export class PyFloat {
+  constructor(readonly value: number) {}
+  toJSON(): number {
+    return this.value;
+  }
+}
+
 export function pyJsonDumps(value: unknown, opts: PyJsonOptions = {}): string {
   const indent = opts.indent;
   const [itemSep, keySep] = opts.separators ?? (indent === undefined ? [", ", ": "] : [",", ": "]);
@@ -63,6 +71,7 @@ export function pyJsonDumps(value: unknown, opts: PyJsonOptions = {}): string {
     if (typeof v === "number") return pyFloat(v);
     if (typeof v === "bigint") return v.toString();
     if (typeof v === "string") return pyString(v, ensureAscii);
+    if (v instanceof PyFloat) return Number.isInteger(v.value) && Math.abs(v.value) < 1e16 ? `${pyFloat(v.value)}.0` : pyFloat(v.value);
     if (v instanceof Date) return pyString(v.toISOString(), ensureAscii);
     if (typeof (v as { toJSON?: unknown }).toJSON === "function") {
       return walk((v as { toJSON: () => unknown }).toJSON(), depth);

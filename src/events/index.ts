@@ -3,5 +3,5 @@ export type {
   EngineEvent, EventListener, HostStatus, ModuleCompleteEvent, ModuleStartEvent, RunCompleteEvent, RunStartEvent, RunStats,
 } from "./_types.ts";
 export { EventBus } from "./_bus.ts";
-export { pyJsonDumps, pyFloat, pyString, comparePyStrings } from "./_py-json.ts";
+export { PyFloat, pyJsonDumps, pyFloat, pyString, comparePyStrings } from "./_py-json.ts";
 export type { PyJsonOptions } from "./_py-json.ts";

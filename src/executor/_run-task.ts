@@ -76,8 +76,7 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskOutcome> {
     const result = await runOnHost(target, opts, signal);
     if (signal.aborted && result === CANCELED) return;
     const endedAt = new Date();
-    // Ansible's TaskExecutor sets `changed: false` on any result that lacks it.
-    const r: ModuleResult = "changed" in (result as ModuleResult) ? (result as ModuleResult) : { changed: false, ...(result as ModuleResult) };
+    const r = taskExecutorResult(result as ModuleResult);
     const status = classifyResult(r);
     recordStatus(stats, target.name, status);
     const hr: HostResult = { host: target.name, status, result: r, startedAt, endedAt, durationMs: endedAt.getTime() - startedAt.getTime() };
@@ -99,6 +98,18 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskOutcome> {
 }
 
 const CANCELED = Symbol("canceled");
+
+/**
+ * The result as Ansible's TaskExecutor hands it to callbacks: `_ansible_no_log` after the module's own keys
+ * (not on unreachable results), then `changed: false` when the module did not say. Callbacks strip the
+ * internal key; the AWX worker's events carry it, as ansible-runner's do.
+ */
+function taskExecutorResult(result: ModuleResult): ModuleResult {
+  const r: ModuleResult = { ...result };
+  if (r.unreachable !== true && !("_ansible_no_log" in r)) r._ansible_no_log = false;
+  if (!("changed" in r)) r.changed = false;
+  return r;
+}
 
 async function runOnHost(
   target: HostTarget,
@@ -141,7 +152,7 @@ async function runOnHost(
     if (runSignal.aborted) return CANCELED;
     if (e instanceof UnreachableError) {
       await opts.pool.discard(target.name).catch(() => {});
-      return { changed: false, msg: e.message, unreachable: true };
+      return { unreachable: true, msg: e.message };
     }
     return { failed: true, msg: errorMessage(e) };
   } finally {

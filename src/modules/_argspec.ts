@@ -138,9 +138,12 @@ export function validateArgs(name: string, spec: ModuleSpec, raw: ModuleParams):
   const missing = Object.entries(spec.args).filter(([k, a]) => a.required && !isSet(params, k)).map(([k]) => k);
   if (missing.length > 0) return fail(`missing required arguments: ${missing.sort().join(", ")}`);
 
+  // AnsibleModule's order: the given arguments, then options with a default, then the rest as None
+  // (invocation.module_args shows this order, and AWX's job events carry it).
   for (const [key, arg] of Object.entries(spec.args)) {
-    if (!isSet(params, key)) params[key] = arg.default === undefined ? null : arg.default;
+    if (!isSet(params, key) && arg.default !== undefined && arg.default !== null) params[key] = arg.default;
   }
+  for (const key of Object.keys(spec.args)) if (!isSet(params, key)) params[key] = null;
 
   for (const [key, arg] of Object.entries(spec.args)) {
     const v = params[key];

@@ -12,8 +12,12 @@ export async function runNativeModule(mod: NativeModule, raw: ModuleParams, ctx:
     return { changed: false, skipped: true, msg: `remote module (${mod.name}) does not support check mode`, invocation };
   }
   try {
-    const result = await mod.run(v.params, ctx);
-    return { ...result, invocation };
+    const { stdout_lines, stderr_lines, ...result } = await mod.run(v.params, ctx);
+    // Ansible's action plugin adds the *_lines keys after the module returned (so after invocation).
+    const out: ModuleResult = { ...result, invocation };
+    if (stdout_lines !== undefined) out.stdout_lines = stdout_lines;
+    if (stderr_lines !== undefined) out.stderr_lines = stderr_lines;
+    return out;
   } catch (e) {
     // A native module that throws is a bug in ftl2, reported like Ansible's MODULE FAILURE rather than a crash.
     return {

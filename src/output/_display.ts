@@ -8,6 +8,7 @@ export const COLORS = {
   unreachable: "1;31",
   skip: "0;36",
   warn: "1;35",
+  verbose: "0;34",
   diffAdd: "0;32",
   diffRemove: "0;31",
   diffLines: "0;36",

@@ -1,0 +1,160 @@
+// The ansible-runner events of an ad-hoc run, shaped as ansible-runner's awx_display callback and its
+// OutputEventFilter make them: key order, counters, the human stdout of each event (the minimal callback's lines,
+// coloured as on a terminal, joined with \r\n) with start_line/end_line, and event_data per event type.
+import { randomBytes, randomUUID } from "node:crypto";
+import type { HostStatus, RunStats } from "../events/index.ts";
+import type { HostResult } from "../executor/index.ts";
+import { cleanCopy, formatError, formatWarning, minimalLines, stringc, type ColorName, type DisplayLine } from "../output/index.ts";
+import { pythonIsoTime, pythonSeconds } from "./_py-time.ts";
+
+export type RunnerEvent = Record<string, unknown>;
+
+export interface AdhocEventOptions {
+  ident: string;
+  /** The job's environment: AD_HOC_COMMAND_ID / JOB_ID and the colour settings are read from it. */
+  env: Readonly<Record<string, string | undefined>>;
+  verbosity: number;
+  /** The module as the job named it (task name and task_action). */
+  module: string;
+  emit: (event: RunnerEvent) => void;
+  pid?: number;
+  now?: () => Date;
+}
+
+const RESULT_EVENT: Record<HostStatus, string> = {
+  ok: "runner_on_ok",
+  changed: "runner_on_ok",
+  failed: "runner_on_failed",
+  unreachable: "runner_on_unreachable",
+  skipped: "runner_on_skipped",
+};
+
+function truthy(v: string | undefined): boolean {
+  return v !== undefined && v !== "" && !["0", "false", "no", "off", "n", "f"].includes(v.toLowerCase());
+}
+
+/** ansible-runner runs ansible on a pty, so colour is on unless turned off. */
+export function runnerColor(env: Readonly<Record<string, string | undefined>>): boolean {
+  if (truthy(env.ANSIBLE_NOCOLOR) || env.NO_COLOR) return false;
+  return true;
+}
+
+/** Ansible's task uuids: a per-run random prefix and a counter (`02fc0000-0001-5045-c4d6-000000000007`). */
+function taskUuid(): string {
+  const h = randomBytes(8).toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${randomBytes(2).toString("hex")}-${(5).toString(16).padStart(12, "0")}`;
+}
+
+export class AdhocEventBuilder {
+  readonly #o: AdhocEventOptions;
+  readonly #color: boolean;
+  readonly #now: () => Date;
+  readonly #pid: number;
+  readonly #playbookUuid = randomUUID();
+  readonly #taskUuid = taskUuid();
+  #counter = 0;
+  #line = 0;
+
+  constructor(opts: AdhocEventOptions) {
+    this.#o = opts;
+    this.#color = runnerColor(opts.env);
+    this.#now = opts.now ?? (() => new Date());
+    this.#pid = opts.pid ?? process.pid;
+  }
+
+  get playbookUuid(): string {
+    return this.#playbookUuid;
+  }
+
+  #stdout(lines: readonly DisplayLine[]): { stdout: string; start_line: number; end_line: number } {
+    const text = lines
+      .map((l) => {
+        const body = l.text.endsWith("\n") ? l.text.slice(0, -1) : l.text;
+        return this.#color && l.color ? stringc(body, l.color) : body;
+      })
+      .join("\n");
+    const start = this.#line;
+    const stdout = text === "" ? "" : text.split("\n").join("\r\n");
+    if (stdout !== "") this.#line += stdout.split("\r\n").length;
+    return { stdout, start_line: start, end_line: this.#line };
+  }
+
+  #head(uuid: string, lines: readonly DisplayLine[]): RunnerEvent {
+    return { uuid, counter: ++this.#counter, ...this.#stdout(lines), runner_ident: this.#o.ident };
+  }
+
+  #ids(event: string): RunnerEvent {
+    const out: RunnerEvent = { event };
+    const { env } = this.#o;
+    if (env.JOB_ID) out.job_id = Number.parseInt(env.JOB_ID, 10) || 0;
+    if (env.AD_HOC_COMMAND_ID) out.ad_hoc_command_id = Number.parseInt(env.AD_HOC_COMMAND_ID, 10) || 0;
+    if (env.PROJECT_UPDATE_ID) out.project_update_id = Number.parseInt(env.PROJECT_UPDATE_ID, 10) || 0;
+    out.pid = this.#pid;
+    return out;
+  }
+
+  #task(): RunnerEvent {
+    return {
+      playbook: "__adhoc_playbook__", playbook_uuid: this.#playbookUuid, task: this.#o.module, task_uuid: this.#taskUuid,
+      task_action: this.#o.module, resolved_action: null, task_args: "", task_path: "",
+    };
+  }
+
+  /** Text printed outside any task (warnings, errors, -v notes): a `verbose` event. */
+  verbose(text: string, color?: ColorName): void {
+    const uuid = randomUUID();
+    const head = this.#stdout([{ text, color }]);
+    this.#o.emit({ event: "verbose", uuid, counter: ++this.#counter, ...head, runner_ident: this.#o.ident, created: pythonIsoTime(this.#now()) });
+  }
+
+  warning(msg: string): void {
+    this.verbose(formatWarning(msg), "warn");
+  }
+
+  error(msg: string): void {
+    this.verbose(formatError(msg), "error");
+  }
+
+  playbookStart(): void {
+    const uuid = this.#playbookUuid;
+    this.#o.emit({
+      ...this.#head(uuid, []), ...this.#ids("playbook_on_start"), created: pythonIsoTime(this.#now()),
+      event_data: { playbook: "__adhoc_playbook__", playbook_uuid: uuid, uuid },
+    });
+  }
+
+  hostStart(host: string): void {
+    const uuid = randomUUID();
+    this.#o.emit({
+      ...this.#head(uuid, []), ...this.#ids("runner_on_start"), created: pythonIsoTime(this.#now()), parent_uuid: this.#taskUuid,
+      event_data: { ...this.#task(), host, uuid },
+    });
+  }
+
+  hostResult(hr: HostResult): void {
+    const uuid = randomUUID();
+    const event = RESULT_EVENT[hr.status];
+    const res = cleanCopy(hr.result);
+    const lines = minimalLines({ host: hr.host, status: hr.status, result: res, action: this.#o.module }, this.#o.verbosity);
+    const timing = { start: pythonIsoTime(hr.startedAt), end: pythonIsoTime(hr.endedAt), duration: pythonSeconds(hr.durationMs) };
+    const data: RunnerEvent = { ...this.#task(), host: hr.host, remote_addr: hr.host };
+    if (event === "runner_on_unreachable") Object.assign(data, timing, { res });
+    else if (event === "runner_on_skipped") Object.assign(data, timing, { event_loop: null });
+    else if (event === "runner_on_failed") Object.assign(data, { res }, timing, { ignore_errors: null, event_loop: null });
+    else Object.assign(data, { res }, timing, { event_loop: null });
+    data.uuid = uuid;
+    this.#o.emit({ ...this.#head(uuid, lines), ...this.#ids(event), created: pythonIsoTime(this.#now()), parent_uuid: this.#taskUuid, event_data: data });
+  }
+
+  stats(stats: RunStats): void {
+    const uuid = randomUUID();
+    this.#o.emit({
+      ...this.#head(uuid, []), ...this.#ids("playbook_on_stats"), created: pythonIsoTime(this.#now()), parent_uuid: this.#playbookUuid,
+      event_data: {
+        playbook: "__adhoc_playbook__", playbook_uuid: this.#playbookUuid,
+        changed: stats.changed, dark: stats.dark, failures: stats.failures, ignored: stats.ignored, ok: stats.ok,
+        processed: stats.processed, rescued: stats.rescued, skipped: stats.skipped, artifact_data: {}, uuid,
+      },
+    });
+  }
+}
