@@ -63,7 +63,10 @@ export class FtlError extends Error {
 export class InventoryError extends FtlError {}
 export class PatternError extends FtlError {}
 export class ArgsError extends FtlError {}
-export class ModuleNotFoundError extends FtlError {}
+export class ModuleNotFoundError extends FtlError {
+  /** True when nothing by that name exists anywhere searched (not a removed or broken module). */
+  notFound = false;
+}
 /** Bad command-line options: the CLI exits 5, as ansible does. */
 export class OptionError extends FtlError {}
 /** The host could not be reached or its transport died; the host's outcome becomes UNREACHABLE. */

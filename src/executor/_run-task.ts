@@ -76,7 +76,7 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskOutcome> {
     const result = await runOnHost(target, opts, signal);
     if (signal.aborted && result === CANCELED) return;
     const endedAt = new Date();
-    const r = taskExecutorResult(result as ModuleResult);
+    const r = result as ModuleResult;
     const status = classifyResult(r);
     recordStatus(stats, target.name, status);
     const hr: HostResult = { host: target.name, status, result: r, startedAt, endedAt, durationMs: endedAt.getTime() - startedAt.getTime() };
@@ -134,6 +134,8 @@ async function runOnHost(
   });
   try {
     const conn = await opts.pool.get(target, ctl.signal);
+    // TaskExecutor's error path: no `changed` default on these.
+    if (task.module.missing) return { failed: true, msg: task.module.missing, _ansible_no_log: false };
     const run = conn.runModule({
       module: task.module, args: task.args, checkMode: task.checkMode ?? false, diffMode: task.diffMode ?? false,
       verbosity: task.verbosity ?? 0, signal: ctl.signal,
@@ -143,18 +145,18 @@ async function runOnHost(
     const r = await Promise.race([run, aborted]);
     if (r === "aborted") {
       run.catch(() => {});
-      return timedOut ? timeoutResult() : CANCELED;
+      return timedOut ? taskExecutorResult(timeoutResult()) : CANCELED;
     }
-    if (timedOut) return timeoutResult();
-    return r;
+    if (timedOut) return taskExecutorResult(timeoutResult());
+    return taskExecutorResult(r);
   } catch (e) {
-    if (timedOut) return timeoutResult();
+    if (timedOut) return taskExecutorResult(timeoutResult());
     if (runSignal.aborted) return CANCELED;
     if (e instanceof UnreachableError) {
       await opts.pool.discard(target.name).catch(() => {});
-      return { unreachable: true, msg: e.message };
+      return { unreachable: true, msg: e.message, changed: false };
     }
-    return { failed: true, msg: errorMessage(e) };
+    return { failed: true, msg: errorMessage(e), _ansible_no_log: false };
   } finally {
     if (timer) clearTimeout(timer);
     runSignal.removeEventListener("abort", onAbort);

@@ -115,7 +115,8 @@ export function validateArgs(name: string, spec: ModuleSpec, raw: ModuleParams):
   const aliasOf = new Map<string, string>();
   for (const [key, arg] of Object.entries(spec.args)) for (const a of arg.aliases ?? []) aliasOf.set(a, key);
 
-  const fail = (msg: string): ValidationOutcome => ({ ok: false, msg, invocation: maskNoLog(spec, params) });
+  // AnsibleModule fills defaults before it validates, so a failure's invocation shows them too.
+  const fail = (msg: string): ValidationOutcome => ({ ok: false, msg, invocation: maskNoLog(spec, withDefaults(spec, params)) });
 
   // Aliases: the alias's value moves to its canonical name (both stay visible in invocation, as in Ansible).
   for (const [alias, key] of aliasOf) if (alias in raw && !(key in raw)) params[key] = raw[alias];
@@ -138,12 +139,7 @@ export function validateArgs(name: string, spec: ModuleSpec, raw: ModuleParams):
   const missing = Object.entries(spec.args).filter(([k, a]) => a.required && !isSet(params, k)).map(([k]) => k);
   if (missing.length > 0) return fail(`missing required arguments: ${missing.sort().join(", ")}`);
 
-  // AnsibleModule's order: the given arguments, then options with a default, then the rest as None
-  // (invocation.module_args shows this order, and AWX's job events carry it).
-  for (const [key, arg] of Object.entries(spec.args)) {
-    if (!isSet(params, key) && arg.default !== undefined && arg.default !== null) params[key] = arg.default;
-  }
-  for (const key of Object.keys(spec.args)) if (!isSet(params, key)) params[key] = null;
+  Object.assign(params, withDefaults(spec, params));
 
   for (const [key, arg] of Object.entries(spec.args)) {
     const v = params[key];
@@ -177,6 +173,19 @@ export function validateArgs(name: string, spec: ModuleSpec, raw: ModuleParams):
     }
   }
   return { ok: true, params, invocation: maskNoLog(spec, params) };
+}
+
+/**
+ * AnsibleModule's order: the given arguments, then options with a default, then the rest as None
+ * (invocation.module_args shows this order, and AWX's job events carry it).
+ */
+function withDefaults(spec: ModuleSpec, params: ModuleParams): ModuleParams {
+  const out: ModuleParams = { ...params };
+  for (const [key, arg] of Object.entries(spec.args)) {
+    if (!isSet(out, key) && arg.default !== undefined && arg.default !== null) out[key] = arg.default;
+  }
+  for (const key of Object.keys(spec.args)) if (!isSet(out, key)) out[key] = null;
+  return out;
 }
 
 function maskNoLog(spec: ModuleSpec, params: ModuleParams): ModuleParams {

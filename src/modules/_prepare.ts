@@ -1,5 +1,6 @@
 // Resolves the module a task names, once per task and before any host runs, so an unknown module is one
 // clear error (naming where we looked) instead of a failure on every host.
+import { ModuleNotFoundError } from "../errors.ts";
 import { getNativeModule, shortBuiltinName } from "./_native.ts";
 import { resolveModule, type ResolvedModule } from "./_resolve.ts";
 import type { NativeModule } from "./_types.ts";
@@ -11,6 +12,11 @@ export interface PreparedModule {
   readonly action: string;
   readonly native?: NativeModule;
   readonly resolved?: ResolvedModule;
+  /**
+   * Set when no module by this name exists: as in Ansible, every reachable host then fails with this message
+   * (the action is looked up after connecting), rather than the whole command erroring out.
+   */
+  readonly missing?: string;
 }
 
 export interface PrepareOptions {
@@ -26,12 +32,18 @@ export async function prepareModule(name: string, opts: PrepareOptions): Promise
   // A module in -M/library dirs shadows the native one, as it shadows the builtin in Ansible.
   const native = opts.modulePaths.length === 0 ? getNativeModule(name) : undefined;
   if (native && !opts.needAnsibleModule) return { name, action: name, native };
-  const resolved = await resolveModule(name, {
-    modulePaths: [...opts.modulePaths],
-    collectionsPaths: [...opts.collectionsPaths],
-    cwd: opts.cwd,
-    env: opts.env,
-  });
+  let resolved: ResolvedModule;
+  try {
+    resolved = await resolveModule(name, {
+      modulePaths: [...opts.modulePaths],
+      collectionsPaths: [...opts.collectionsPaths],
+      cwd: opts.cwd,
+      env: opts.env,
+    });
+  } catch (e) {
+    if (e instanceof ModuleNotFoundError && e.notFound) return { name, action: name, missing: `The module ${name} was not found in configured module paths` };
+    throw e;
+  }
   const nativeAfterLookup = resolved.kind === "library" ? undefined : (native ?? getNativeModule(shortBuiltinName(resolved.fqcn)));
   return { name, action: name, native: nativeAfterLookup, resolved };
 }

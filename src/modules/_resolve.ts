@@ -187,10 +187,12 @@ export async function resolveModule(name: string, opts: ResolveOptions): Promise
   const found = NAME_RE.test(name) ? await resolver.find(name) : undefined;
   if (found) return { name, ...found };
   const searched = [...new Set(resolver.searched)];
-  throw new ModuleNotFoundError(
+  const err = new ModuleNotFoundError(
     "MODULE_NOT_FOUND",
     `couldn't resolve module/action '${name}'. This often indicates a misspelling, missing collection, or incorrect module path.` +
       (searched.length ? ` Searched: ${searched.join(", ")}` : ""),
     { hint: "check the module name, install its collection (ansible-galaxy collection install), or pass -M for a module directory" },
   );
+  err.notFound = true;
+  throw err;
 }

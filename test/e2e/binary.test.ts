@@ -93,7 +93,6 @@ describe("bad input: one clear line, non-zero exit", () => {
     }],
     ["bad -a quoting", ["localhost", "-a", 'echo "hi'], 4, /^ERROR! .*unbalanced/],
     ["bad -e syntax", ["localhost", "-m", "ping", "-e", "{bad"], 4, /^ERROR! /],
-    ["unknown module", ["localhost", "-m", "nosuch_module"], 1, /^ERROR! couldn't resolve module\/action 'nosuch_module'.*/],
     ["invalid pattern", ["~(", "-i", "inv.ini", "-m", "ping"], 1, /^ERROR! Invalid host list pattern: ~\(/],
     ["command without -a", ["localhost", "-m", "command"], 5, /^ERROR! No argument passed to command module/],
     ["unknown flag", ["localhost", "--bogus"], 2, /error: unrecognized arguments: --bogus/],

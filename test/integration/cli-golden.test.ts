@@ -45,6 +45,8 @@ const CASES: string[][] = [
   ["db", "-m", "slurp", "-a", "src=/etc/hostname"],
   ["web", "-m", "ping", "-l", "web2"],
   ["all:!web1", "-m", "ping", "-o", "-f", "1"],
+  ["db", "-m", "no_such_module_x"],
+  ["db", "-m", "ansible.builtin.no_such_x", "-o"],
 ];
 
 describe("ftl2 prints what ansible prints", () => {
