@@ -1,4 +1,24 @@
-// Public face of runner/: ansible-runner compatibility (the AWX worker's jobs, events, stream and API).
+// ansible-runner compatibility: the stream I/O layer (transmit, worker input, process, artifacts, zips) and
+// the worker's info and cleanup sub-commands. docs/protocol/runner-stream.md is the byte-level spec.
+export { StreamInputError, TRANSMIT_PARSE_FAILED, WORKER_PARSE_FAILED, EXTRACT_FAILED } from "./_stream-error.ts";
+export { readWorkerInput, resolveKwargPaths, NO_KWARGS, BAD_KWARGS, type WorkerInput } from "./_worker-input.ts";
+export { zipDirectory } from "./_zip-directory.ts";
+export { extractZip } from "./_extract-zip.ts";
+export { StreamWriter, KEEPALIVE_LINE } from "./_stream-writer.ts";
+export { ArtifactsWriter, type ArtifactsWriterOptions } from "./_artifacts-writer.ts";
+export {
+  processStream,
+  processArtifactDir,
+  ARTIFACTS_EXTRACT_FAILED,
+  type ProcessResult,
+  type ProcessOptions,
+} from "./_process-stream.ts";
+export { transmit } from "./_transmit.ts";
+export { parseTransmitArgv, buildTransmitKwargs, TRANSMIT_OPTIONS, type TransmitOptions } from "./_transmit-argv.ts";
+export { parseProcessArgv, runProcessCommand, type ProcessCommandOptions } from "./_process-command.ts";
+export { workerInfo, ensureRunnerUuid, RUNNER_VERSION } from "./_worker-info.ts";
+export { cleanupPrivateDataDirs, parseCleanupArgv, pyGlob, type CleanupOptions, type CleanupResult } from "./_cleanup.ts";
+// The job side: resolution of a job from kwargs and the private data dir, and its events.
 export { resolveRunnerJob, type RunnerJob, type RunnerSettings, type ResolveJobContext } from "./_job-spec.ts";
 export { RunnerJobError } from "./_job-error.ts";
 export { AdhocEventBuilder, runnerColor, type RunnerEvent } from "./_adhoc-events.ts";
