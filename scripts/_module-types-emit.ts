@@ -204,7 +204,9 @@ function returnMembers(fields: Record<string, ReturnDoc>, indent: string): Membe
   return Object.keys(fields).sort().map((name) => {
     const r = fields[name]!;
     const returned = r.returned ? ` Returned: ${r.returned.trim().replace(/\.$/, "")}.` : "";
-    return { key: name, optional: true, type: returnType(r, `${indent}  `), doc: [`${summarize(r.description)}${returned}`.trim()] };
+    const summary = summarize(r.description);
+    const text = returned === "" || summary === "" || /[.!?]$/.test(summary) ? summary : `${summary}.`;
+    return { key: name, optional: true, type: returnType(r, `${indent}  `), doc: [`${text}${returned}`.trim()] };
   });
 }
 

@@ -111,13 +111,13 @@ export interface AptArgs {
   upgrade?: "dist" | "full" | "no" | "safe" | "yes";
 }
 export interface AptResult extends CommonResult {
-  /** time of the last cache update (0 if unknown) Returned: success, in some cases. */
+  /** time of the last cache update (0 if unknown). Returned: success, in some cases. */
   cache_update_time?: number;
-  /** if the cache was updated or not Returned: success, in some cases. */
+  /** if the cache was updated or not. Returned: success, in some cases. */
   cache_updated?: boolean;
-  /** error output from apt Returned: success, when needed. */
+  /** error output from apt. Returned: success, when needed. */
   stderr?: string;
-  /** output from apt Returned: success, when needed. */
+  /** output from apt. Returned: success, when needed. */
   stdout?: string;
 }
 
@@ -141,17 +141,17 @@ export interface AptKeyArgs {
   validate_certs?: boolean;
 }
 export interface AptKeyResult extends CommonResult {
-  /** List of apt key ids or fingerprints after any modification Returned: on change. */
+  /** List of apt key ids or fingerprints after any modification. Returned: on change. */
   after?: unknown[];
-  /** List of apt key ids or fingprints before any modifications Returned: always. */
+  /** List of apt key ids or fingprints before any modifications. Returned: always. */
   before?: unknown[];
-  /** Fingerprint of the key to import Returned: always. */
+  /** Fingerprint of the key to import. Returned: always. */
   fp?: string;
-  /** key id from source Returned: always. */
+  /** key id from source. Returned: always. */
   id?: string;
-  /** calculated key id, it should be same as 'id', but can be different Returned: always. */
+  /** calculated key id, it should be same as 'id', but can be different. Returned: always. */
   key_id?: string;
-  /** calculated short key id Returned: always. */
+  /** calculated short key id. Returned: always. */
   short_id?: string;
 }
 
@@ -254,17 +254,17 @@ export interface AsyncStatusArgs {
   mode?: "cleanup" | "status";
 }
 export interface AsyncStatusResult extends CommonResult {
-  /** The asynchronous job id Returned: success. */
+  /** The asynchronous job id. Returned: success. */
   ansible_job_id?: string;
-  /** Path to erased job file Returned: when file is erased. */
+  /** Path to erased job file. Returned: when file is erased. */
   erased?: string;
-  /** Whether the asynchronous job has finished (`1`) or not (`0`) Returned: always. */
+  /** Whether the asynchronous job has finished (`1`) or not (`0`). Returned: always. */
   finished?: number;
-  /** Whether the asynchronous job has started (`1`) or not (`0`) Returned: always. */
+  /** Whether the asynchronous job has started (`1`) or not (`0`). Returned: always. */
   started?: number;
-  /** Any errors returned by async_wrapper Returned: always. */
+  /** Any errors returned by async_wrapper. Returned: always. */
   stderr?: string;
-  /** Any output returned by async_wrapper Returned: always. */
+  /** Any output returned by async_wrapper. Returned: always. */
   stdout?: string;
 }
 
@@ -811,16 +811,16 @@ export type FindArgs = FindOptions & (
     }
 );
 export interface FindResult extends CommonResult {
-  /** Number of filesystem objects looked at Returned: success. */
+  /** Number of filesystem objects looked at. Returned: success. */
   examined?: number;
   /**
-   * All matches found with the specified criteria (see stat module for full output of each dictionary) Returned:
+   * All matches found with the specified criteria (see stat module for full output of each dictionary). Returned:
    * success.
    */
   files?: unknown[];
-  /** Number of matches Returned: success. */
+  /** Number of matches. Returned: success. */
   matched?: number;
-  /** skipped paths and reasons they were skipped Returned: success. */
+  /** skipped paths and reasons they were skipped. Returned: success. */
   skipped_paths?: Record<string, unknown>;
 }
 
@@ -916,39 +916,39 @@ export interface GetUrlArgs {
   validate_certs?: boolean;
 }
 export interface GetUrlResult extends CommonResult {
-  /** name of backup file created after download Returned: changed and if backup=yes. */
+  /** name of backup file created after download. Returned: changed and if backup=yes. */
   backup_file?: string;
-  /** sha1 checksum of the file after copy Returned: success. */
+  /** sha1 checksum of the file after copy. Returned: success. */
   checksum_dest?: string;
-  /** sha1 checksum of the file Returned: success. */
+  /** sha1 checksum of the file. Returned: success. */
   checksum_src?: string;
-  /** destination file/path Returned: success. */
+  /** destination file/path. Returned: success. */
   dest?: string;
-  /** The number of seconds that elapsed while performing the download Returned: always. */
+  /** The number of seconds that elapsed while performing the download. Returned: always. */
   elapsed?: number;
-  /** group id of the file Returned: success. */
+  /** group id of the file. Returned: success. */
   gid?: number;
-  /** group of the file Returned: success. */
+  /** group of the file. Returned: success. */
   group?: string;
-  /** md5 checksum of the file after download Returned: when supported. */
+  /** md5 checksum of the file after download. Returned: when supported. */
   md5sum?: string;
-  /** permissions of the target Returned: success. */
+  /** permissions of the target. Returned: success. */
   mode?: string;
-  /** owner of the file Returned: success. */
+  /** owner of the file. Returned: success. */
   owner?: string;
-  /** the SELinux security context of the file Returned: success. */
+  /** the SELinux security context of the file. Returned: success. */
   secontext?: string;
-  /** size of the target Returned: success. */
+  /** size of the target. Returned: success. */
   size?: number;
-  /** source file used after download Returned: always. */
+  /** source file used after download. Returned: always. */
   src?: string;
-  /** state of the target Returned: success. */
+  /** state of the target. Returned: success. */
   state?: string;
-  /** the HTTP status code from the request Returned: always. */
+  /** the HTTP status code from the request. Returned: always. */
   status_code?: number;
-  /** owner id of the file, after execution Returned: success. */
+  /** owner id of the file, after execution. Returned: success. */
   uid?: number;
-  /** the actual URL used for the request Returned: always. */
+  /** the actual URL used for the request. Returned: always. */
   url?: string;
 }
 
@@ -971,7 +971,7 @@ export interface GetentArgs {
 export interface GetentResult extends CommonResult {
   /** Facts to add to ansible_facts. Returned: always. */
   ansible_facts?: {
-    /** A list of results or a single result as a list of the fields the db provides Returned: always. */
+    /** A list of results or a single result as a list of the fields the db provides. Returned: always. */
     "getent_<database>"?: unknown[];
   };
 }
@@ -1214,9 +1214,9 @@ export interface IncludeVarsArgs {
   name?: string;
 }
 export interface IncludeVarsResult extends CommonResult {
-  /** Variables that were included and their values Returned: success. */
+  /** Variables that were included and their values. Returned: success. */
   ansible_facts?: Record<string, unknown>;
-  /** A list of files that were successfully included Returned: success. */
+  /** A list of files that were successfully included. Returned: success. */
   ansible_included_var_files?: unknown[];
 }
 
@@ -1497,17 +1497,17 @@ export interface PauseArgs {
   seconds?: number;
 }
 export interface PauseResult extends CommonResult {
-  /** Time paused in seconds Returned: always. */
+  /** Time paused in seconds. Returned: always. */
   delta?: string;
-  /** Value of echo setting Returned: always. */
+  /** Value of echo setting. Returned: always. */
   echo?: boolean;
-  /** Time when started pausing Returned: always. */
+  /** Time when started pausing. Returned: always. */
   start?: string;
-  /** Output of pause module Returned: always. */
+  /** Output of pause module. Returned: always. */
   stdout?: string;
-  /** Time when ended pausing Returned: always. */
+  /** Time when ended pausing. Returned: always. */
   stop?: string;
-  /** User input from interactive console Returned: if no waiting time set. */
+  /** User input from interactive console. Returned: if no waiting time set. */
   user_input?: string;
 }
 
@@ -1551,15 +1551,15 @@ export interface PipArgs {
   virtualenv_site_packages?: boolean;
 }
 export interface PipResult extends CommonResult {
-  /** pip command used by the module Returned: success. */
+  /** pip command used by the module. Returned: success. */
   cmd?: string;
-  /** list of python modules targeted by pip Returned: success. */
+  /** list of python modules targeted by pip. Returned: success. */
   name?: unknown[];
-  /** Path to the requirements file Returned: success, if a requirements file was provided. */
+  /** Path to the requirements file. Returned: success, if a requirements file was provided. */
   requirements?: string;
-  /** Version of the package specified in 'name' Returned: success, if a name and version were provided. */
+  /** Version of the package specified in 'name'. Returned: success, if a name and version were provided. */
   version?: string;
-  /** Path to the virtualenv Returned: success, if a virtualenv path was provided. */
+  /** Path to the virtualenv. Returned: success, if a virtualenv path was provided. */
   virtualenv?: string;
 }
 
@@ -1601,7 +1601,7 @@ export interface RebootArgs {
 export interface RebootResult extends CommonResult {
   /** The number of seconds that elapsed waiting for the system to be rebooted. Returned: always. */
   elapsed?: number;
-  /** true if the machine was rebooted Returned: always. */
+  /** true if the machine was rebooted. Returned: always. */
   rebooted?: boolean;
 }
 
@@ -1735,7 +1735,7 @@ export type ServiceResult = CommonResult;
 /** Return service state information as fact data */
 export type ServiceFactsArgs = Record<string, never>;
 export interface ServiceFactsResult extends CommonResult {
-  /** Facts to add to ansible_facts about the services on the system Returned: always. */
+  /** Facts to add to ansible_facts about the services on the system. Returned: always. */
   ansible_facts?: {
     /** States of the services with service name as key. Returned: always. */
     services?: {
@@ -1843,11 +1843,11 @@ export type SlurpArgs = SlurpOptions & (
     }
 );
 export interface SlurpResult extends CommonResult {
-  /** Encoded file content Returned: success. */
+  /** Encoded file content. Returned: success. */
   content?: string;
-  /** Type of encoding used for file Returned: success. */
+  /** Type of encoding used for file. Returned: success. */
   encoding?: string;
-  /** Actual path of file slurped Returned: success. */
+  /** Actual path of file slurped. Returned: success. */
   source?: string;
 }
 
@@ -1896,69 +1896,69 @@ export type StatArgs = StatOptions & (
 export interface StatResult extends CommonResult {
   /** Dictionary containing all the stat data, some platforms might add additional fields. Returned: success. */
   stat?: {
-    /** Time of last access Returned: success, path exists and user can read stats. */
+    /** Time of last access. Returned: success, path exists and user can read stats. */
     atime?: number;
-    /** list of file attributes Returned: success, path exists and user can execute the path. */
+    /** list of file attributes. Returned: success, path exists and user can execute the path. */
     attributes?: unknown[];
     /**
-     * file character set or encoding Returned: success, path exists and user can read stats and installed python
+     * file character set or encoding. Returned: success, path exists and user can read stats and installed python
      * supports it and the I(get_mime) option was true, will return C(unknown) on error.
      */
     charset?: string;
     /**
-     * hash of the file Returned: success, path exists, user can read stats, path supports hashing and supplied
+     * hash of the file. Returned: success, path exists, user can read stats, path supports hashing and supplied
      * checksum algorithm is available.
      */
     checksum?: string;
     /**
-     * Time of last metadata update or creation (depends on OS) Returned: success, path exists and user can read
+     * Time of last metadata update or creation (depends on OS). Returned: success, path exists and user can read
      * stats.
      */
     ctime?: number;
-    /** Device the inode resides on Returned: success, path exists and user can read stats. */
+    /** Device the inode resides on. Returned: success, path exists and user can read stats. */
     dev?: number;
     /**
-     * Tells you if the invoking user has execute permission on the path Returned: success, path exists and user can
+     * Tells you if the invoking user has execute permission on the path. Returned: success, path exists and user can
      * execute the path.
      */
     executable?: boolean;
-    /** If the destination path actually exists or not Returned: success. */
+    /** If the destination path actually exists or not. Returned: success. */
     exists?: boolean;
-    /** Numeric id representing the group of the owner Returned: success, path exists and user can read stats. */
+    /** Numeric id representing the group of the owner. Returned: success, path exists and user can read stats. */
     gid?: number;
     /**
-     * Group name of owner Returned: success, path exists, user can read stats, owner group can be looked up and
+     * Group name of owner. Returned: success, path exists, user can read stats, owner group can be looked up and
      * installed python supports it.
      */
     gr_name?: string;
-    /** Inode number of the path Returned: success, path exists and user can read stats. */
+    /** Inode number of the path. Returned: success, path exists and user can read stats. */
     inode?: number;
-    /** Tells you if the path is a block device Returned: success, path exists and user can read stats. */
+    /** Tells you if the path is a block device. Returned: success, path exists and user can read stats. */
     isblk?: boolean;
-    /** Tells you if the path is a character device Returned: success, path exists and user can read stats. */
+    /** Tells you if the path is a character device. Returned: success, path exists and user can read stats. */
     ischr?: boolean;
-    /** Tells you if the path is a directory Returned: success, path exists and user can read stats. */
+    /** Tells you if the path is a directory. Returned: success, path exists and user can read stats. */
     isdir?: boolean;
-    /** Tells you if the path is a named pipe Returned: success, path exists and user can read stats. */
+    /** Tells you if the path is a named pipe. Returned: success, path exists and user can read stats. */
     isfifo?: boolean;
     /**
-     * Tells you if the invoking user's group id matches the owner's group id Returned: success, path exists and user
+     * Tells you if the invoking user's group id matches the owner's group id. Returned: success, path exists and user
      * can read stats.
      */
     isgid?: boolean;
-    /** Tells you if the path is a symbolic link Returned: success, path exists and user can read stats. */
+    /** Tells you if the path is a symbolic link. Returned: success, path exists and user can read stats. */
     islnk?: boolean;
-    /** Tells you if the path is a regular file Returned: success, path exists and user can read stats. */
+    /** Tells you if the path is a regular file. Returned: success, path exists and user can read stats. */
     isreg?: boolean;
-    /** Tells you if the path is a unix domain socket Returned: success, path exists and user can read stats. */
+    /** Tells you if the path is a unix domain socket. Returned: success, path exists and user can read stats. */
     issock?: boolean;
     /**
-     * Tells you if the invoking user's id matches the owner's id Returned: success, path exists and user can read
+     * Tells you if the invoking user's id matches the owner's id. Returned: success, path exists and user can read
      * stats.
      */
     isuid?: boolean;
     /**
-     * Target of the symlink normalized for the remote filesystem Returned: success, path exists and user can read
+     * Target of the symlink normalized for the remote filesystem. Returned: success, path exists and user can read
      * stats and the path is a symbolic link.
      */
     lnk_source?: string;
@@ -1967,72 +1967,74 @@ export interface StatResult extends CommonResult {
      */
     lnk_target?: string;
     /**
-     * md5 hash of the file; this will be removed in Ansible 2.9 in favor of the checksum return value Returned:
+     * md5 hash of the file; this will be removed in Ansible 2.9 in favor of the checksum return value. Returned:
      * success, path exists and user can read stats and path supports hashing and md5 is supported.
      */
     md5?: string;
     /**
-     * file magic data or mime-type Returned: success, path exists and user can read stats and installed python
+     * file magic data or mime-type. Returned: success, path exists and user can read stats and installed python
      * supports it and the I(get_mime) option was true, will return C(unknown) on error.
      */
     mimetype?: string;
     /**
-     * Unix permissions of the file in octal representation as a string Returned: success, path exists and user can
+     * Unix permissions of the file in octal representation as a string. Returned: success, path exists and user can
      * read stats.
      */
     mode?: string;
-    /** Time of last modification Returned: success, path exists and user can read stats. */
+    /** Time of last modification. Returned: success, path exists and user can read stats. */
     mtime?: number;
-    /** Number of links to the inode (hard links) Returned: success, path exists and user can read stats. */
+    /** Number of links to the inode (hard links). Returned: success, path exists and user can read stats. */
     nlink?: number;
-    /** The full path of the file/object to get the facts of Returned: success and if path exists. */
+    /** The full path of the file/object to get the facts of. Returned: success and if path exists. */
     path?: string;
     /**
-     * User name of owner Returned: success, path exists, user can read stats, owner name can be looked up and
+     * User name of owner. Returned: success, path exists, user can read stats, owner name can be looked up and
      * installed python supports it.
      */
     pw_name?: string;
     /**
-     * Tells you if the invoking user has the right to read the path Returned: success, path exists and user can read
+     * Tells you if the invoking user has the right to read the path. Returned: success, path exists and user can read
      * the path.
      */
     readable?: boolean;
-    /** Tells you if the owner's group has read permission Returned: success, path exists and user can read stats. */
+    /** Tells you if the owner's group has read permission. Returned: success, path exists and user can read stats. */
     rgrp?: boolean;
-    /** Tells you if others have read permission Returned: success, path exists and user can read stats. */
+    /** Tells you if others have read permission. Returned: success, path exists and user can read stats. */
     roth?: boolean;
-    /** Tells you if the owner has read permission Returned: success, path exists and user can read stats. */
+    /** Tells you if the owner has read permission. Returned: success, path exists and user can read stats. */
     rusr?: boolean;
     /**
-     * Size in bytes for a plain file, amount of data for some special files Returned: success, path exists and user
+     * Size in bytes for a plain file, amount of data for some special files. Returned: success, path exists and user
      * can read stats.
      */
     size?: number;
-    /** Numeric id representing the file owner Returned: success, path exists and user can read stats. */
+    /** Numeric id representing the file owner. Returned: success, path exists and user can read stats. */
     uid?: number;
     /**
-     * The version/generation attribute of a file according to the filesystem Returned: success, path exists, user can
-     * execute the path, lsattr is available and filesystem supports.
+     * The version/generation attribute of a file according to the filesystem. Returned: success, path exists, user
+     * can execute the path, lsattr is available and filesystem supports.
      */
     version?: string;
-    /** Tells you if the owner's group has write permission Returned: success, path exists and user can read stats. */
+    /**
+     * Tells you if the owner's group has write permission. Returned: success, path exists and user can read stats.
+     */
     wgrp?: boolean;
-    /** Tells you if others have write permission Returned: success, path exists and user can read stats. */
+    /** Tells you if others have write permission. Returned: success, path exists and user can read stats. */
     woth?: boolean;
     /**
-     * Tells you if the invoking user has the right to write the path Returned: success, path exists and user can
+     * Tells you if the invoking user has the right to write the path. Returned: success, path exists and user can
      * write the path.
      */
     writeable?: boolean;
-    /** Tells you if the owner has write permission Returned: success, path exists and user can read stats. */
+    /** Tells you if the owner has write permission. Returned: success, path exists and user can read stats. */
     wusr?: boolean;
     /**
-     * Tells you if the owner's group has execute permission Returned: success, path exists and user can read stats.
+     * Tells you if the owner's group has execute permission. Returned: success, path exists and user can read stats.
      */
     xgrp?: boolean;
-    /** Tells you if others have execute permission Returned: success, path exists and user can read stats. */
+    /** Tells you if others have execute permission. Returned: success, path exists and user can read stats. */
     xoth?: boolean;
-    /** Tells you if the owner has execute permission Returned: success, path exists and user can read stats. */
+    /** Tells you if the owner has execute permission. Returned: success, path exists and user can read stats. */
     xusr?: boolean;
   };
 }
@@ -2168,7 +2170,7 @@ export type SysvinitArgs = SysvinitOptions & (
     }
 );
 export interface SysvinitResult extends CommonResult {
-  /** results from actions taken Returned: always. */
+  /** results from actions taken. Returned: always. */
   results?: Record<string, unknown>;
 }
 
@@ -2442,7 +2444,7 @@ export interface UriResult extends CommonResult {
   cookies_string?: string;
   /** The number of seconds that elapsed while performing the download. Returned: on success. */
   elapsed?: number;
-  /** destination file/path Returned: dest is defined. */
+  /** destination file/path. Returned: dest is defined. */
   path?: string;
   /** Whether the request was redirected. Returned: on success. */
   redirected?: boolean;
@@ -2559,7 +2561,7 @@ export interface UserResult extends CommonResult {
   create_home?: boolean;
   /** Whether or not a user account was forcibly deleted. Returned: When I(state) is C(absent) and user exists. */
   force?: boolean;
-  /** Primary user group ID Returned: When user exists. */
+  /** Primary user group ID. Returned: When user exists. */
   group?: number;
   /**
    * List of groups of which the user is a member. Returned: When I(groups) is not empty and I(state) is C(present).
@@ -2575,7 +2577,7 @@ export interface UserResult extends CommonResult {
   password?: string;
   /** Maximum number of days during which a password is valid. Returned: When user exists. */
   password_expire_max?: number;
-  /** Minimum number of days between password change Returned: When user exists. */
+  /** Minimum number of days between password change. Returned: When user exists. */
   password_expire_min?: number;
   /** Whether or not to remove the user account. Returned: When I(state) is C(absent) and user exists. */
   remove?: boolean;
@@ -2612,7 +2614,7 @@ export interface ValidateArgumentSpecResult extends CommonResult {
   argument_errors?: string[];
   /** A dict of the data from the 'argument_spec' arg. Returned: failure. */
   argument_spec_data?: Record<string, unknown>;
-  /** A dict of info about where validate_args_spec was used Returned: always. */
+  /** A dict of info about where validate_args_spec was used. Returned: always. */
   validate_args_context?: Record<string, unknown>;
 }
 
@@ -2644,16 +2646,16 @@ export interface WaitForArgs {
   timeout?: number;
 }
 export interface WaitForResult extends CommonResult {
-  /** The number of seconds that elapsed while waiting Returned: always. */
+  /** The number of seconds that elapsed while waiting. Returned: always. */
   elapsed?: number;
   /**
    * Dictionary containing all the named subgroups of the match, keyed by the subgroup name, as returned by
-   * https://docs.python.org/3/library/re.html#re.MatchObject.groupdict Returned: always.
+   * https://docs.python.org/3/library/re.html#re.MatchObject.groupdict. Returned: always.
    */
   match_groupdict?: Record<string, unknown>;
   /**
    * Tuple containing all the subgroups of the match as returned by
-   * https://docs.python.org/3/library/re.html#re.MatchObject.groups Returned: always.
+   * https://docs.python.org/3/library/re.html#re.MatchObject.groups. Returned: always.
    */
   match_groups?: unknown[];
 }
@@ -2903,9 +2905,9 @@ export interface YumRepositoryArgs {
   validate_certs?: boolean;
 }
 export interface YumRepositoryResult extends CommonResult {
-  /** repository name Returned: success. */
+  /** repository name. Returned: success. */
   repo?: string;
-  /** state of the target, after execution Returned: success. */
+  /** state of the target, after execution. Returned: success. */
   state?: string;
 }
 
