@@ -1,6 +1,6 @@
 // ansible-doc's JSON for modules -> TypeScript declarations (argument and result types per module, plus the
-// BuiltinModules map). Pure: the same docs give the same text, byte for byte. The choices made here, where
-// Ansible accepts more than a TypeScript caller needs to write, are listed in docs/ARCHITECTURE.md:
+// BuiltinModules map). Pure: the same docs give the same text, byte for byte. The choices made here, mostly where
+// Ansible accepts more than a TypeScript caller needs to write:
 // - bool is `boolean` only: Ansible's "yes"/"no"/"on"/1 spellings exist for YAML and k=v text, and a string in a
 //   script is far more often a mistake (`"false"` is true to nobody but the reader).
 // - int and float are `number`; str and path are `string`; raw, and types this file does not know, `unknown`.
@@ -16,6 +16,7 @@
 //   module's own RETURN doc for one of those names is ignored (command documents `msg` as a bool, yet its
 //   failures carry a string), except ansible_facts when documented as a dict.
 import { type DocText, WIDTH, renderJsDoc, summarize } from "./_module-doc-text.ts";
+import { type Member, arrayOf, renderMembers, renderObject, renderTyped, union } from "./_ts-render.ts";
 
 export interface DeprecationDoc {
   why?: string;
@@ -70,28 +71,9 @@ const SCALARS: Record<string, string> = {
   str: "string", path: "string", int: "number", float: "number", bool: "boolean", raw: "unknown",
 };
 
-interface Member {
-  key: string;
-  optional: boolean;
-  type: string;
-  doc: string[];
-}
-
 /** `apt_key` -> `AptKey`, `_include` -> `Include`. */
 export function pascalName(module: string): string {
   return module.split(/[_\-.]/).filter((w) => w !== "").map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
-}
-
-function propertyKey(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
-}
-
-function union(types: readonly string[]): string {
-  return [...new Set(types)].join(" | ");
-}
-
-function arrayOf(t: string): string {
-  return /[ |&]/.test(t) && !t.startsWith("{") ? `(${t})[]` : `${t}[]`;
 }
 
 function deprecationText(d: DeprecationDoc): string {
@@ -102,62 +84,12 @@ function deprecationText(d: DeprecationDoc): string {
   return `@deprecated ${parts.map((p) => (/[.!?]$/.test(p) ? p : `${p}.`)).join(" ")}`;
 }
 
-/** The ` | `-separated parts of a union type, outside parentheses, brackets and string literals. */
-function unionParts(type: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let inString = false;
-  let start = 0;
-  for (let i = 0; i < type.length; i++) {
-    const ch = type[i];
-    if (inString) {
-      if (ch === "\\") i++;
-      else if (ch === '"') inString = false;
-    } else if (ch === '"') inString = true;
-    else if (ch === "(" || ch === "<" || ch === "{" || ch === "[") depth++;
-    else if (ch === ")" || ch === ">" || ch === "}" || ch === "]") depth--;
-    else if (depth === 0 && type.startsWith(" | ", i)) {
-      parts.push(type.slice(start, i));
-      start = i + 3;
-      i += 2;
-    }
-  }
-  return [...parts, type.slice(start)];
-}
-
-/** `head: type;`, with a union too wide for one line packed onto `| a | b` continuation lines. */
-export function renderTyped(indent: string, head: string, type: string): string[] {
-  const line = `${indent}${head}: ${type};`;
-  const parts = unionParts(type);
-  if (line.length <= WIDTH || type.includes("\n") || parts.length < 2) return [line];
-  const lines: string[] = [];
-  let current = "";
-  for (const part of parts) {
-    if (current !== "" && current.length + 3 + part.length > WIDTH) {
-      lines.push(current);
-      current = "";
-    }
-    current = current === "" ? `${indent}  | ${part}` : `${current} | ${part}`;
-  }
-  return [`${indent}${head}:`, ...lines, `${current};`];
-}
-
-function renderMembers(members: readonly Member[], indent: string): string[] {
-  return members.flatMap((m) => [
-    ...renderJsDoc(m.doc, indent),
-    ...renderTyped(indent, `${m.key === "[variable: string]" ? m.key : propertyKey(m.key)}${m.optional ? "?" : ""}`, m.type),
-  ]);
-}
-
-function renderObject(members: readonly Member[], indent: string): string {
-  if (members.length === 0) return "Record<string, never>";
-  return ["{", ...renderMembers(members, `${indent}  `), `${indent}}`].join("\n");
-}
-
 /** The element or scalar type of an option: choices as literals, dicts with suboptions as objects. */
 function optionScalar(o: OptionDoc, type: string | undefined, where: string, indent: string): string {
   if (o.choices && o.choices.length > 0 && type !== "dict") return union(o.choices.map((c) => JSON.stringify(c)));
-  if (type === "dict") return o.suboptions ? renderObject(optionMembers(o.suboptions, where, indent), indent) : "Record<string, unknown>";
+  if (type === "dict") {
+    return o.suboptions ? renderObject(optionMembers(o.suboptions, where, indent), indent) : "Record<string, unknown>";
+  }
   if (type === undefined) return NO_TYPE[where] ?? "string";
   return SCALARS[type] ?? "unknown";
 }
@@ -169,6 +101,16 @@ function optionType(o: OptionDoc, where: string, indent: string): string {
   return stringish ? union([element === "unknown" ? "string" : element, arrayOf(element)]) : arrayOf(element);
 }
 
+/** Required and without a default (a null default is none). */
+function isRequired(o: OptionDoc): boolean {
+  return o.required === true && (o.default === undefined || o.default === null);
+}
+
+/** The JSDoc of a module: its short description, and whether it is deprecated. */
+function moduleDoc(doc: ModuleDoc): string[] {
+  return [doc.short_description ?? "", ...(doc.deprecated ? [deprecationText(doc.deprecated)] : [])];
+}
+
 function optionMembers(options: Record<string, OptionDoc>, where: string, indent: string): Member[] {
   const out: Member[] = [];
   for (const name of Object.keys(options).sort()) {
@@ -178,10 +120,10 @@ function optionMembers(options: Record<string, OptionDoc>, where: string, indent
     const deprecated = o.deprecated ? [deprecationText(o.deprecated)] : [];
     const summary = summarize(o.description);
     if (name === "key_value") {
-      out.push({ key: "[variable: string]", optional: false, type: "unknown", doc: [summary] });
+      out.push({ key: "variable", index: true, optional: false, type: "unknown", doc: [summary] });
       continue;
     }
-    const required = o.required === true && (o.default === undefined || o.default === null);
+    const required = isRequired(o);
     out.push({ key, optional: !required, type, doc: [summary, ...deprecated] });
     for (const alias of o.aliases ?? []) {
       out.push({ key: alias, optional: !required, type, doc: [`Alias of \`${key}\`: ${summary}`, ...deprecated] });
@@ -212,11 +154,11 @@ function returnMembers(fields: Record<string, ReturnDoc>, indent: string): Membe
 
 function emitArgs(base: string, entry: ModuleDocEntry): string[] {
   const doc = entry.doc;
-  const header = renderJsDoc([doc.short_description ?? "", ...(doc.deprecated ? [deprecationText(doc.deprecated)] : [])], "");
+  const header = renderJsDoc(moduleDoc(doc), "");
   const members = optionMembers(doc.options ?? {}, doc.module, "");
   // A required option with aliases: one of its names must be present, so each name is a union member.
   const groups = Object.entries(doc.options ?? {})
-    .filter(([, o]) => o.required === true && (o.default === undefined || o.default === null) && (o.aliases?.length ?? 0) > 0)
+    .filter(([, o]) => isRequired(o) && (o.aliases?.length ?? 0) > 0)
     .map(([name, o]) => [name, ...(o.aliases ?? [])]);
   if (groups.length === 0) {
     if (members.length === 0) return [...header, `export type ${base}Args = Record<string, never>;`];
@@ -256,7 +198,8 @@ function renderMapEntry(short: string, base: string, freeForm: string): string[]
   const key = JSON.stringify(short);
   const line = `  ${key}: { args: ${base}Args; result: ${base}Result; freeForm: ${freeForm} };`;
   if (line.length <= WIDTH) return [line];
-  return [`  ${key}: {`, `    args: ${base}Args;`, `    result: ${base}Result;`, ...renderTyped("    ", "freeForm", freeForm), "  };"];
+  const freeFormLines = renderTyped("    ", "freeForm", freeForm);
+  return [`  ${key}: {`, `    args: ${base}Args;`, `    result: ${base}Result;`, ...freeFormLines, "  };"];
 }
 
 /** The whole generated file for a set of module docs (keyed by FQCN, as ansible-doc prints them). */
@@ -264,18 +207,21 @@ export function emitModuleTypes(docs: Record<string, ModuleDocEntry>, ansibleVer
   const fqcns = Object.keys(docs).sort();
   const seen = new Map<string, string>();
   const out = [
-    `// Generated by scripts/gen-module-types.ts from ansible-doc --json (ansible-core ${ansibleVersion}). Do not edit;`,
-    "// regenerate with `node scripts/with-bun.mjs run scripts/gen-module-types.ts`. Types only: nothing here exists",
-    "// at runtime. Conventions (bool, lists, aliases, free-form) are described at the top of that script.",
+    `// Generated by scripts/gen-module-types.ts from ansible-doc --json (ansible-core ${ansibleVersion}).`,
+    "// Do not edit; regenerate with `node scripts/with-bun.mjs run scripts/gen-module-types.ts`.",
+    "// Types only: nothing here exists at runtime. The type mapping (bool, lists, aliases, free-form) is described",
+    "// at the top of scripts/_module-types-emit.ts.",
     'import type { CommonResult } from "./_module-types.ts";',
   ];
   const map: string[] = [];
   // A leading underscore marks a deprecated module, still called without it (`_include` is `include`).
   const names = new Map(fqcns.map((fqcn) => [fqcn.slice(fqcn.lastIndexOf(".") + 1).replace(/^_/, ""), fqcn]));
-  if (names.size !== fqcns.length) throw new Error("two modules have the same name once a leading underscore is dropped");
+  if (names.size !== fqcns.length) {
+    throw new Error("two modules have the same name once a leading underscore is dropped");
+  }
   for (const [short, fqcn] of [...names].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const entry = docs[fqcn]!;
-    const entryDoc = renderJsDoc([entry.doc.short_description ?? "", ...(entry.doc.deprecated ? [deprecationText(entry.doc.deprecated)] : [])], "  ");
+    const entryDoc = renderJsDoc(moduleDoc(entry.doc), "  ");
     // A module that is another's documented twin (systemd is systemd_service) shares its types.
     const twin = entry.doc.module !== short && names.has(entry.doc.module) ? entry.doc.module : undefined;
     if (twin !== undefined) {
@@ -283,12 +229,15 @@ export function emitModuleTypes(docs: Record<string, ModuleDocEntry>, ansibleVer
     } else {
       const base = pascalName(short);
       const clash = seen.get(base);
-      if (clash !== undefined) throw new Error(`modules ${clash} and ${short} both give type names ${base}Args/${base}Result`);
+      if (clash !== undefined) {
+        throw new Error(`modules ${clash} and ${short} both give type names ${base}Args/${base}Result`);
+      }
       seen.set(base, short);
       out.push("", ...emitArgs(base, entry), ...emitResult(base, entry));
       map.push(...entryDoc, ...renderMapEntry(short, base, freeFormType(entry)));
     }
-    map.push(...entryDoc, `  ${JSON.stringify(`ansible.builtin.${short}`)}: BuiltinModules[${JSON.stringify(short)}];`);
+    const fqcnKey = JSON.stringify(`ansible.builtin.${short}`);
+    map.push(...entryDoc, `  ${fqcnKey}: BuiltinModules[${JSON.stringify(short)}];`);
   }
   out.push(
     "",

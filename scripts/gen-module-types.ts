@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { type ModuleDocEntry, emitModuleTypes } from "./_module-types-emit.ts";
 
 const ROOT = join(import.meta.dir, "..");
+const USAGE = "usage: gen-module-types.ts [--out FILE] [--check]";
 export const DEFAULT_OUT = join(ROOT, "src", "automation", "_modules.gen.ts");
 
 function ansibleDoc(args: readonly string[]): string {
@@ -43,7 +44,7 @@ function main(argv: readonly string[]): number {
     if (a === "--check") check = true;
     else if (a === "--out" && argv[i + 1] !== undefined) out = argv[++i]!;
     else {
-      process.stderr.write(`gen-module-types: unknown argument ${a}\nusage: gen-module-types.ts [--out FILE] [--check]\n`);
+      process.stderr.write(`gen-module-types: unknown argument ${a}\n${USAGE}\n`);
       return 2;
     }
   }
