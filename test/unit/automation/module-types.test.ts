@@ -7,6 +7,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readBuiltinDocs } from "../../../scripts/gen-module-types.ts";
+import { getNativeModule, nativeModuleNames } from "../../../src/modules/_native.ts";
+import { normalizeCmdArg } from "../../../src/modules/index.ts";
 import { runAnsibleModule } from "../../helpers/ansible.ts";
 
 const ROOT = join(import.meta.dir, "..", "..", "..");
@@ -131,5 +134,21 @@ describe("typed calls", () => {
     const result = runAnsibleModule("command", { _raw_params: "false" });
     expect(result.msg).toBe("non-zero return code");
     expect(readFileSync(GENERATED, "utf8")).not.toMatch(/msg\?: boolean/);
+  });
+});
+
+describe("native modules", () => {
+  test("every argument the types offer for a native module is one it accepts (`cmd` via normalizeCmdArg)", () => {
+    const { docs } = readBuiltinDocs();
+    const missing: Record<string, string[]> = {};
+    for (const name of nativeModuleNames()) {
+      const native = new Set(Object.entries(getNativeModule(name)!.spec.args).flatMap(([k, a]) => [k, ...(a.aliases ?? [])]));
+      const options = Object.entries(docs[`ansible.builtin.${name}`]!.doc.options ?? {});
+      const typed = options.flatMap(([k, o]) => [k === "free_form" ? "_raw_params" : k, ...(o.aliases ?? [])]);
+      const absent = typed.filter((k) => !native.has(k));
+      if (absent.length > 0) missing[name] = absent;
+    }
+    expect(missing).toEqual({ command: ["cmd"], shell: ["cmd"] });
+    expect(normalizeCmdArg("shell", { cmd: "echo hi", chdir: "/" })).toEqual({ chdir: "/", _raw_params: "echo hi" });
   });
 });
