@@ -93,6 +93,15 @@ describe("emitModuleTypes", () => {
     expect(TEXT).toMatch(/\n\/\*\*\n \* Include a task list\n \* @deprecated [^]*?\*\/\nexport interface IncludeArgs \{/);
   });
 
+  test("a deprecated option (none in ansible-core 2.14's builtins) is marked on it and its aliases", () => {
+    const stat = structuredClone(DOCS["ansible.builtin.stat"]!);
+    stat.doc.options!["get_mime"]!.deprecated = { why: "Slow", alternative: "file(1)", removed_in: "2.99" };
+    const text = emitModuleTypes({ "ansible.builtin.stat": stat }, VERSION);
+    const tag = "   * @deprecated Slow. Use file(1) instead. Removed in 2.99.\n   */\n";
+    expect(text).toContain(`${tag}  get_mime?: boolean;`);
+    expect(text).toContain(`${tag}  mime?: boolean;`);
+  });
+
   test("doc text cannot close the comment: cron's `*/2`", () => {
     expect(TEXT).toContain("`*\\/2`");
     const closers = TEXT.match(/\*\//g)?.length ?? 0;
