@@ -4,7 +4,7 @@ import { versionText } from "./version.ts";
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  if (argv.length === 1 && argv[0] === "--version") {
+  if (argv.length === 1 && argv[0] === "--version" && !process.argv0.endsWith("ansible-runner")) {
     writeFd(1, versionText());
     return;
   }

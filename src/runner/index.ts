@@ -23,3 +23,5 @@ export { resolveRunnerJob, type RunnerJob, type RunnerSettings, type ResolveJobC
 export { RunnerJobError } from "./_job-error.ts";
 export { AdhocEventBuilder, runnerColor, type RunnerEvent } from "./_adhoc-events.ts";
 export { runAdhocJob, RC_CANCELED, type JobOutcome, type JobStatus, type RunJobIO } from "./_run-job.ts";
+export { runWorker, type WorkerIO, type WorkerOptions } from "./_worker.ts";
+export { parseArgs, type OptDef, type ParsedArgs } from "./_argparse.ts";
