@@ -124,7 +124,7 @@ function resolveInventory(kwargs: Record<string, unknown>, pdd: string): string 
   }
   // The worker joins the inventory to the private data dir (an absolute path stays as it is), as ansible-runner does.
   const path = isAbsolute(inv) ? inv : join(pdd, inv);
-  if (!existsSync(path)) throw new RunnerJobError(`inventory ${inv} does not exist (looked for ${path})`);
+  if (!existsSync(path)) throw new RunnerJobError(`inventory ${inv} does not exist${path === inv ? "" : ` (looked for ${path})`}`);
   return path;
 }
 
