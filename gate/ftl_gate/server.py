@@ -141,6 +141,7 @@ class Gate(object):
             "python": {"version": "%d.%d.%d" % tuple(sys.version_info[:3]), "executable": sys.executable},
             "pid": os.getpid(),
             "capabilities": list(messages.GATE_CAPABILITIES),
+            "native_modules": native.names(),
             "max_frame": self.max_frame,
         }, msg_id)
 
@@ -150,11 +151,7 @@ class Gate(object):
         name = data["name"]
         bundle_hash = data.get("bundle_hash")
         if data.get("bundle") is None and bundle_hash is None:
-            func = native.lookup(name)
-            if func is None:
-                self._send("ModuleNotFound", {"name": name, "bundle_hash": None}, msg_id)
-            else:
-                self._send("ModuleResult", native.run_native(func, data["args"]), msg_id)
+            self._native(name, data, msg_id)
             return
         if data.get("bundle") is not None:
             try:
@@ -172,6 +169,21 @@ class Gate(object):
                                  check_mode=data.get("check_mode", False), diff_mode=data.get("diff_mode", False),
                                  timeout=data.get("timeout"), fork=data.get("fork", True))
         self._send("ModuleResult", result, msg_id)
+
+    def _native(self, name, data, msg_id):
+        """A native module, or ModuleNotFound {bundle_hash: null} so the controller ships the real one."""
+        func = native.lookup(name)
+        args = data["args"]
+        ctx = native.Context(check_mode=bool(args.get("_ansible_check_mode", data.get("check_mode", False))),
+                             diff_mode=bool(args.get("_ansible_diff", data.get("diff_mode", False))),
+                             timeout=data.get("timeout"), children=self.runner.children)
+        try:
+            if func is not None:
+                self._send("ModuleResult", native.run_native(func, args, ctx), msg_id)
+                return
+        except native.Unsupported:
+            pass
+        self._send("ModuleNotFound", {"name": name, "bundle_hash": None}, msg_id)
 
     # Put {path, mode?, chunk, offset, last} -> PutResult {path, written, size?, sha256?}
     def _put(self, data, msg_id):

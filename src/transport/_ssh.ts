@@ -8,7 +8,7 @@
 import type { Client } from "ssh2";
 import { constants } from "node:os";
 import { UnreachableError, errorMessage } from "../errors.ts";
-import type { GateSession } from "../gate/_session.ts";
+import type { BundleSource, GateSession } from "../gate/_session.ts";
 import { cleanModuleResult, parseModuleOutput } from "../modules/_ansible-local.ts";
 import { buildModuleBundle } from "../modules/_bundle.ts";
 import { shortBuiltinName } from "../modules/_native.ts";
@@ -85,16 +85,26 @@ class SshConnection implements Connection {
     }
   }
 
-  /** One module through the gate, shaped as the ansible controller reports it. */
+  /**
+   * One module through the gate, shaped as the ansible controller reports it. A builtin the gate lists in its
+   * Hello `native_modules` runs inside the gate; the real module is resolved and bundled only when the gate
+   * declines (ModuleNotFound) or the module is not native there.
+   */
   async runOnGate(gate: GateSession, req: ModuleRequest, args: ModuleParams): Promise<ModuleResult> {
-    const short = shortBuiltinName(req.module.name);
-    const native = short === "ping";
-    const resolved = native ? undefined : await ensureResolved(req.module, this.#d);
-    const bundle = resolved ? await buildModuleBundle(resolved) : undefined;
+    const natives = gate.info?.native_modules ?? ["ping"]; // a gate from before the list ran ping only
+    let native = isBuiltinName(req.module.name) && natives.includes(shortBuiltinName(req.module.name));
+    // A library module (-M) may shadow a builtin: then the real lookup decides.
+    const resolved = native && this.#d.modulePaths.length === 0 ? undefined : await ensureResolved(req.module, this.#d);
+    if (resolved && resolved.kind !== "ansible-builtin") native = false;
+    const bundle = async (): Promise<BundleSource> => {
+      const b = await buildModuleBundle(resolved ?? (await ensureResolved(req.module, this.#d)));
+      return { sha256: b.sha256, pythonModule: b.pythonModule, load: async () => b.bytes };
+    };
     const reply = await gate.runModule(
       { name: resolved?.fqcn ?? req.module.name, args: { ...args, _ansible_verbosity: req.verbosity }, check_mode: req.checkMode, diff_mode: req.diffMode },
-      bundle && { sha256: bundle.sha256, pythonModule: bundle.pythonModule, load: async () => bundle.bytes },
+      bundle,
       req.signal,
+      { native },
     );
     // With junk around the JSON the gate still sends the raw stdout: ansible's own filter then decides,
     // which keeps its "junk after the JSON data" warning.
@@ -123,6 +133,11 @@ class SshConnection implements Connection {
     if (g) await g.then((s) => s.shutdown(3)).catch(() => {});
     this.#client.end();
   }
+}
+
+/** A short name or ansible.builtin./ansible.legacy.: a name the gate's native modules may answer to. */
+function isBuiltinName(name: string): boolean {
+  return !name.includes(".") || name.startsWith("ansible.builtin.") || name.startsWith("ansible.legacy.");
 }
 
 /** A connection lost after it was up, in OpenSSH's words (ssh(1) names the host; we add the port). */
