@@ -8,8 +8,6 @@ import datetime
 import glob
 import os
 import shlex
-import shutil
-import tempfile
 
 from . import native_proc
 from .native import Unsupported
@@ -35,11 +33,11 @@ def _done(r, params, warnings, rc):
 
 def run(short, args, ctx):
     params, internal = check_args(args, SHELL_SPEC if short == "shell" else SPEC)
-    workdir = tempfile.mkdtemp(prefix="ftl-module-")
+    workdir = native_proc.make_workdir()
     try:
         return _command(params, internal, ctx, workdir)
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        native_proc.remove_tree(workdir)
 
 
 def _command(params, internal, ctx, workdir):

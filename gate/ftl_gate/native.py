@@ -7,8 +7,6 @@ implement (an option, an alias, a value AnsibleModule would convert or reject, a
 ``Unsupported``: the gate then answers ``ModuleNotFound`` and the controller ships the real module, so a
 native module never gives a different answer, only a faster one.
 """
-import traceback
-
 # short name -> the file implementing it; shell is command with _uses_shell defaulting to true.
 MODULES = {"ping": "mod_ping", "command": "mod_command", "shell": "mod_command", "stat": "mod_stat",
            "slurp": "mod_slurp"}
@@ -61,6 +59,7 @@ def run_native(func, args, ctx=None):
     except Unsupported:
         raise
     except Exception:
+        import traceback
         return {"result": None, "rc": 1, "stdout": "", "stderr": traceback.format_exc()}
     if isinstance(out, dict):
         return out  # already ModuleResult data (a timed-out command)

@@ -12,6 +12,41 @@ from .procs import collect, kill_group
 _SBIN = ("/sbin", "/usr/sbin", "/usr/local/sbin")
 
 
+def make_workdir():
+    """A fresh private directory like tempfile.mkdtemp's (tempfile and shutil cost a ping's worth to import)."""
+    base = "/tmp"
+    for var in ("TMPDIR", "TEMP", "TMP"):
+        if os.path.isdir(os.environ.get(var) or ""):
+            base = os.environ[var]
+            break
+    while True:
+        path = os.path.join(base, "ftl-module-" + os.urandom(6).hex())
+        try:
+            os.mkdir(path, 0o700)
+            return path
+        except FileExistsError:
+            continue
+
+
+def remove_tree(path):
+    """shutil.rmtree(path, ignore_errors=True) without following links."""
+    for top, dirs, files in os.walk(path, topdown=False):
+        for name in files + [d for d in dirs if os.path.islink(os.path.join(top, d))]:
+            try:
+                os.unlink(os.path.join(top, name))
+            except OSError:
+                pass
+        for name in dirs:
+            try:
+                os.rmdir(os.path.join(top, name))
+            except OSError:
+                pass
+    try:
+        os.rmdir(path)
+    except OSError:
+        pass
+
+
 def get_bin_path(name):
     """ansible.module_utils.common.process.get_bin_path without opt_dirs; None when not found."""
     paths = os.environ.get("PATH", "").split(os.pathsep)

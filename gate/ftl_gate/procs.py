@@ -1,6 +1,5 @@
 """Module processes: who is alive (so none outlives the gate), killing a process group, collecting output."""
 import os
-import selectors
 import signal
 import threading
 import time
@@ -58,6 +57,7 @@ def collect(pid, out_fd, err_fd, timeout):
     A grandchild that keeps a pipe open after the module exited would block forever, so once the
     module process is gone the pipes get only a short grace.
     """
+    import selectors
     deadline = None if timeout is None else time.monotonic() + timeout
     buffers = {out_fd: [], err_fd: []}
     sel = selectors.DefaultSelector()

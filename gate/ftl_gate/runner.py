@@ -63,7 +63,7 @@ def module_payload(args, name, check_mode, diff_mode, tmpdir):
 
 class ModuleRunner(object):
     def __init__(self, children=None, use_fork=None):
-        self.children = children or Children()
+        self.children = children if children is not None else Children()
         self.use_fork = hasattr(os, "fork") if use_fork is None else use_fork
         self._fork_lock = threading.Lock()
         self._warmed = set()
