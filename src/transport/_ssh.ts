@@ -22,6 +22,9 @@ import { sshTargetFor, type SshTarget } from "./ssh/_target.ts";
 import type { Connection, ConnectionDefaults, HostTarget, ModuleRequest, Transport } from "./_types.ts";
 
 const SWEEP_TIMEOUT_MS = 5_000;
+// A task timeout is enforced by the gate; the controller's own abort waits this long for the gate's answer.
+const TIMEOUT_GRACE_MS = 3_000;
+const TIMEOUT_SLACK_MS = 50;
 
 class SshConnection implements Connection {
   readonly host: string;
@@ -100,10 +103,11 @@ class SshConnection implements Connection {
       const b = await buildModuleBundle(resolved ?? (await ensureResolved(req.module, this.#d)));
       return { sha256: b.sha256, pythonModule: b.pythonModule, load: async () => b.bytes };
     };
+    const timeout = req.timeoutSec && req.timeoutSec > 0 ? { timeout: req.timeoutSec } : {};
     const reply = await gate.runModule(
-      { name: resolved?.fqcn ?? req.module.name, args: { ...args, _ansible_verbosity: req.verbosity }, check_mode: req.checkMode, diff_mode: req.diffMode },
+      { name: resolved?.fqcn ?? req.module.name, args: { ...args, _ansible_verbosity: req.verbosity }, check_mode: req.checkMode, diff_mode: req.diffMode, ...timeout },
       bundle,
-      req.signal,
+      timeoutAware(req),
       { native },
     );
     // With junk around the JSON the gate still sends the raw stdout: ansible's own filter then decides,
@@ -133,6 +137,25 @@ class SshConnection implements Connection {
     if (g) await g.then((s) => s.shutdown(3)).catch(() => {});
     this.#client.end();
   }
+}
+
+/**
+ * The signal for a gate request that carries the task timeout. The gate kills the module itself at that
+ * timeout and answers, which keeps it warm; aborting the request instead would retire the gate. So an abort
+ * that comes at the timeout is passed on only after a grace (the gate's answer normally arrives first), while
+ * a cancel before it is passed on at once.
+ */
+function timeoutAware(req: ModuleRequest): AbortSignal {
+  if (!req.timeoutSec) return req.signal;
+  const started = performance.now();
+  const ctl = new AbortController();
+  const pass = () => ctl.abort(req.signal.reason);
+  req.signal.addEventListener("abort", () => {
+    if (performance.now() - started < req.timeoutSec! * 1000 - TIMEOUT_SLACK_MS) pass();
+    else setTimeout(pass, TIMEOUT_GRACE_MS).unref?.();
+  }, { once: true });
+  if (req.signal.aborted) pass();
+  return ctl.signal;
 }
 
 /** A short name or ansible.builtin./ansible.legacy.: a name the gate's native modules may answer to. */
