@@ -175,7 +175,7 @@ async function warmPerCall(fx: SshFixture): Promise<string[]> {
       const mean = times.reduce((a, b) => a + b, 0) / K;
       const line =
         `- \`${name} ${name === "command" ? "echo hi" : "path=/etc/passwd"}\` on ${n} warm hosts, ${K} calls: ${mean.toFixed(0)} ms per task ` +
-        `(median ${median(times).toFixed(0)} ms; the first call, which ships the module bundle and imports its module_utils in the gate, ` +
+        `(median ${median(times).toFixed(0)} ms; the first call, which loads the module in the gate (native there, else its bundle shipped and imported), ` +
         `${firstCall.toFixed(0)} ms and ${firstGateMs.toFixed(1)} ms of gate CPU per host), ` +
         `**${(mean / n).toFixed(2)} ms per host per call**. CPU per host per call: controller ${ctlMs.toFixed(2)} ms, ` +
         `gate and module process ${gateMs.toFixed(2)} ms, whole machine ${busyMs.toFixed(2)} ms.`;

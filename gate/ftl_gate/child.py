@@ -10,7 +10,6 @@ import pkgutil
 import runpy  # imported here, in the gate, so no child pays for it
 import sys
 import traceback
-import zipfile
 
 # Given to ``python -c`` by the fallback runner: argv is [bundle path, dotted module].
 BOOTSTRAP = (
@@ -22,15 +21,23 @@ _bundle_dirs = {}
 
 
 def bundle_dirs(bundle_path):
-    """Package directories inside a bundle zip, e.g. {"ansible", "ansible/module_utils"}."""
+    """Package directories inside a bundle (its zip, or the directory it was unpacked to), e.g. {"ansible", "ansible/module_utils"}."""
     dirs = _bundle_dirs.get(bundle_path)
     if dirs is None:
         dirs = set()
-        with zipfile.ZipFile(bundle_path) as zf:
-            for name in zf.namelist():
-                parts = name.split("/")[:-1]
-                for i in range(1, len(parts) + 1):
-                    dirs.add("/".join(parts[:i]))
+        if os.path.isdir(bundle_path):
+            for top, subdirs, _ in os.walk(bundle_path):
+                subdirs[:] = [d for d in subdirs if d != "__pycache__"]
+                rel = os.path.relpath(top, bundle_path)
+                if rel != ".":
+                    dirs.add(rel.replace(os.sep, "/"))
+        else:
+            import zipfile
+            with zipfile.ZipFile(bundle_path) as zf:
+                for name in zf.namelist():
+                    parts = name.split("/")[:-1]
+                    for i in range(1, len(parts) + 1):
+                        dirs.add("/".join(parts[:i]))
         _bundle_dirs[bundle_path] = dirs
     return dirs
 

@@ -19,6 +19,7 @@ MESSAGES = {
         ("gate_hash", "str", False),       # set by the gate
         ("python", "object", False),       # set by the gate: {version, executable}
         ("pid", "int", False),             # set by the gate
+        ("native_modules", "str[]", False),  # set by the gate: modules it runs without a bundle
     ),
     "Module": (
         ("name", "str", True),

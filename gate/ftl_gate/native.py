@@ -1,52 +1,67 @@
-"""Native gate modules: run inside the gate itself for the fastest round trip.
+"""Native gate modules: run inside the gate itself, without forking a module process.
 
-Only ``ping`` lives here; its results match ``ansible.modules.ping`` field for field (checked by
-gate/tests/test_native.py against the real module). Everything else is shipped as a bundle.
+Each lives in its own file (``mod_<name>.py``, imported on first use so the gate starts fast) and gives
+what the real Ansible module gives, field for field (test/fixtures/native-parity proves it against the
+real module and the controller's TypeScript version). A native module that meets something it does not
+implement (an option, an alias, a value AnsibleModule would convert or reject, a relative path) raises
+``Unsupported``: the gate then answers ``ModuleNotFound`` and the controller ships the real module, so a
+native module never gives a different answer, only a faster one.
 """
-import traceback
-
-NAMES = {"ping": "ping", "ansible.builtin.ping": "ping", "ansible.legacy.ping": "ping"}
-
-
-def _to_str(value):
-    # AnsibleModule converts non-string values of a str option with str() (Python's spelling).
-    if value is None or isinstance(value, str):
-        return value
-    return str(value)
+# short name -> the file implementing it; shell is command with _uses_shell defaulting to true.
+MODULES = {"ping": "mod_ping", "command": "mod_command", "shell": "mod_command", "stat": "mod_stat",
+           "slurp": "mod_slurp"}
+_PREFIXES = ("ansible.builtin.", "ansible.legacy.")
 
 
-def ping(args):
-    params = dict((k, v) for k, v in args.items() if not k.startswith("_ansible_"))
-    unknown = sorted(k for k in params if k != "data")
-    invocation = dict(params)
-    invocation.setdefault("data", "pong")
-    if unknown:
-        return {
-            "failed": True,
-            "msg": "Unsupported parameters for (ping) module: %s. Supported parameters include: data."
-                   % ", ".join(unknown),
-            "invocation": {"module_args": invocation},
-        }, 1
-    data = _to_str(invocation["data"])
-    invocation["data"] = data
-    if data == "crash":
-        raise Exception("boom")
-    return {"ping": data, "invocation": {"module_args": invocation}}, 0
+class Unsupported(Exception):
+    """This call needs the real module (the reason is for debugging only)."""
 
 
-MODULES = {"ping": ping}
+class Context(object):
+    """What a native module may use besides its arguments."""
+
+    def __init__(self, check_mode=False, diff_mode=False, timeout=None, children=None):
+        self.check_mode = check_mode
+        self.diff_mode = diff_mode
+        self.timeout = timeout
+        self.children = children
+
+
+def short_name(name):
+    for prefix in _PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def names():
+    """Short names of the native modules, for the Hello reply."""
+    return sorted(MODULES)
 
 
 def lookup(name):
-    """The native module for a module name, or None when it must be shipped."""
-    key = NAMES.get(name)
-    return MODULES[key] if key else None
+    """The native module's ``run(short_name, args, ctx)`` for a module name, or None when it must be shipped."""
+    short = short_name(name)
+    if short not in MODULES or ("." in name and not name.startswith(_PREFIXES)):
+        return None
+    module = __import__("ftl_gate." + MODULES[short], fromlist=["run"])
+    run = module.run
+    return lambda args, ctx=None: run(short, args, ctx or Context())
 
 
-def run_native(func, args):
-    """ModuleResult data for a native module; a crash looks like a crashed module (rc 1, traceback)."""
+def run_native(func, args, ctx=None):
+    """ModuleResult data for a native module; a crash looks like a crashed module (rc 1, traceback).
+
+    Raises Unsupported when the real module must run instead.
+    """
     try:
-        result, rc = func(args)
+        out = func(args, ctx)
+    except Unsupported:
+        raise
     except Exception:
+        import traceback
         return {"result": None, "rc": 1, "stdout": "", "stderr": traceback.format_exc()}
+    if isinstance(out, dict):
+        return out  # already ModuleResult data (a timed-out command)
+    result, rc = out
     return {"result": result, "rc": rc}

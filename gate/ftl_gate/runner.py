@@ -5,67 +5,20 @@ from that bundle forks from that warm state, so a run costs a fork rather than a
 """
 import json
 import os
-import selectors
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 import warnings
 
 from . import child
+from .procs import Children, collect, kill_group
 
 WARM_MODULES = ("ansible.module_utils.basic",)
-_EXIT_GRACE = 1.0
 # Python 3.12 warns that fork in a threaded process may deadlock; the child only touches its own fds
 # and the import system (which fork itself guards) before running the module.
 warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
-
-
-class Children(object):
-    """Live module processes (each leads its own process group) so none outlives the gate."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._pids = set()
-        self.closed = False
-
-    def add(self, pid):
-        with self._lock:
-            self._pids.add(pid)
-            closed = self.closed
-        if closed:
-            _kill_group(pid)
-
-    def discard(self, pid):
-        with self._lock:
-            self._pids.discard(pid)
-
-    def kill_all(self):
-        with self._lock:
-            self.closed = True
-            pids = list(self._pids)
-        for pid in pids:
-            _kill_group(pid)
-        return len(pids)
-
-    def __len__(self):
-        with self._lock:
-            return len(self._pids)
-
-
-def _kill_group(pid, reaped=False):
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        if reaped:
-            return  # the pid may already belong to someone else
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
 
 
 def filter_json(stdout):
@@ -110,7 +63,7 @@ def module_payload(args, name, check_mode, diff_mode, tmpdir):
 
 class ModuleRunner(object):
     def __init__(self, children=None, use_fork=None):
-        self.children = children or Children()
+        self.children = children if children is not None else Children()
         self.use_fork = hasattr(os, "fork") if use_fork is None else use_fork
         self._fork_lock = threading.Lock()
         self._warmed = set()
@@ -171,13 +124,13 @@ class ModuleRunner(object):
         os.close(out_w)
         os.close(err_w)
         try:
-            out, err, timed_out = _collect(pid, out_r, err_r, timeout)
+            out, err, timed_out = collect(pid, out_r, err_r, timeout)
             _, status = os.waitpid(pid, 0)
         finally:
             self.children.discard(pid)
             os.close(out_r)
             os.close(err_r)
-        _kill_group(pid, reaped=True)  # grandchildren left behind by the module die with it
+        kill_group(pid, reaped=True)  # grandchildren left behind by the module die with it
         if os.WIFSIGNALED(status):
             return -os.WTERMSIG(status), out, err, timed_out
         return os.WEXITSTATUS(status), out, err, timed_out
@@ -189,13 +142,13 @@ class ModuleRunner(object):
                                     cwd=workdir, close_fds=True, start_new_session=True)
         self.children.add(proc.pid)
         try:
-            out, err, timed_out = _collect(proc.pid, proc.stdout.fileno(), proc.stderr.fileno(), timeout)
+            out, err, timed_out = collect(proc.pid, proc.stdout.fileno(), proc.stderr.fileno(), timeout)
             proc.wait()
         finally:
             self.children.discard(proc.pid)
             proc.stdout.close()
             proc.stderr.close()
-        _kill_group(proc.pid, reaped=True)
+        kill_group(proc.pid, reaped=True)
         return proc.returncode, out, err, timed_out
 
 
@@ -208,53 +161,6 @@ def _interpreter_flags():
     if sys.flags.no_site:
         flags.append("-S")
     return flags
-
-
-def _collect(pid, out_fd, err_fd, timeout):
-    """Read both pipes to their end. On timeout the process group is killed.
-
-    A grandchild that keeps a pipe open after the module exited would block forever, so once the
-    module process is gone the pipes get only a short grace.
-    """
-    deadline = None if timeout is None else time.monotonic() + timeout
-    buffers = {out_fd: [], err_fd: []}
-    sel = selectors.DefaultSelector()
-    for fd in buffers:
-        sel.register(fd, selectors.EVENT_READ)
-    timed_out = False
-    exited_at = None
-    try:
-        while sel.get_map():
-            wait = 0.25
-            if deadline is not None:
-                wait = max(0.0, min(wait, deadline - time.monotonic()))
-            for key, _ in sel.select(wait):
-                data = os.read(key.fd, 65536)
-                if data:
-                    buffers[key.fd].append(data)
-                else:
-                    sel.unregister(key.fd)
-            now = time.monotonic()
-            if deadline is not None and now >= deadline and not timed_out:
-                timed_out = True
-                _kill_group(pid)
-                deadline = None
-                exited_at = now
-            if exited_at is None and _has_exited(pid):
-                exited_at = now
-            if exited_at is not None and now - exited_at > _EXIT_GRACE:
-                break
-    finally:
-        sel.close()
-    return b"".join(buffers[out_fd]), b"".join(buffers[err_fd]), timed_out
-
-
-def _has_exited(pid):
-    # Peeks without reaping so the caller's waitpid still gets the status.
-    try:
-        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
-    except (OSError, AttributeError):
-        return False
 
 
 def make_result(rc, out, err, timed_out, timeout):

@@ -1,20 +1,21 @@
 """The gate's loop: read frames, answer requests, many at once, until Shutdown or end of input.
 
-The main thread only reads; Module and Get requests run on worker threads and replies are written
+The main thread only reads; Module and Get requests run on threads of their own and replies are written
 whole under one lock, matched to requests by id. Put chunks are applied on the reading thread so
 the chunks of one file land in the order they were sent.
+
+Start-up cost is paid on every host at every run, so only what a ping needs is imported here: bundles,
+transfers, the module runner and tracebacks are imported on first use, and requests run on plain threads
+(concurrent.futures would pull in logging, queue and typing).
 """
-import base64
-import binascii
-import concurrent.futures
-import hashlib
 import os
 import sys
-import traceback
+import threading
+import time
 
-from . import messages, native, protocol, transfer
-from .cache import BundleCache, BundleError, sha256_file
-from .runner import ModuleRunner
+from . import messages, native, protocol
+from .messages import MessageError
+from .procs import Children
 
 DEFAULT_SHUTDOWN_TIMEOUT = 10.0
 _FRAME_OVERHEAD = 4096
@@ -33,14 +34,22 @@ def default_python_module(name):
         return "ansible.modules." + parts[-1]
     if len(parts) == 3:
         return "ansible_collections.%s.%s.plugins.modules.%s" % tuple(parts)
-    raise BundleError("bad_message", "Module: cannot derive python_module from name %r; send python_module" % name)
+    raise MessageError("bad_message", "Module: cannot derive python_module from name %r; send python_module" % name)
 
 
 def compute_gate_hash():
-    """sha256 of the running .pyz, or of the package sources when run from a checkout."""
+    """sha256 of the running .pyz (its name says it when uploaded as ftl_gate_<sha256>.pyz), or of the
+    package sources when run from a checkout."""
     archive = sys.argv[0] if sys.argv else ""
-    if archive and os.path.isfile(archive) and archive.endswith(".pyz"):
-        return sha256_file(archive)
+    if archive and archive.endswith(".pyz"):
+        named = os.path.basename(archive)[len("ftl_gate_"):-len(".pyz")]
+        if os.path.basename(archive).startswith("ftl_gate_") and len(named) == 64 and \
+                all(c in "0123456789abcdef" for c in named):
+            return named
+        if os.path.isfile(archive):
+            from .cache import sha256_file
+            return sha256_file(archive)
+    import hashlib
     digest = hashlib.sha256()
     here = os.path.dirname(os.path.abspath(__file__))
     for name in sorted(os.listdir(here)):
@@ -52,16 +61,36 @@ def compute_gate_hash():
 
 
 class Gate(object):
-    def __init__(self, reader, writer, cache=None, runner=None, max_workers=64, gate_hash=None):
+    def __init__(self, reader, writer, cache=None, runner=None, gate_hash=None, cache_dir=None):
         self.reader = reader
         self.out = protocol.FrameWriter(writer)
-        self.cache = cache or BundleCache()
-        self.runner = runner or ModuleRunner()
+        self.children = runner.children if runner is not None else Children()
+        self._cache = cache
+        self._cache_dir = cache_dir
+        self._runner = runner
+        self._lazy_lock = threading.Lock()
         self.gate_hash = gate_hash or compute_gate_hash()
         self.max_frame = protocol.DEFAULT_MAX_FRAME
         self.greeted = False
-        self._pool = concurrent.futures.ThreadPoolExecutor(max_workers=max_workers)
         self._inflight = set()
+        self._inflight_lock = threading.Lock()
+        self._idle = threading.Condition(self._inflight_lock)
+
+    @property
+    def cache(self):
+        with self._lazy_lock:
+            if self._cache is None:
+                from .cache import BundleCache
+                self._cache = BundleCache(self._cache_dir)
+            return self._cache
+
+    @property
+    def runner(self):
+        with self._lazy_lock:
+            if self._runner is None:
+                from .runner import ModuleRunner
+                self._runner = ModuleRunner(children=self.children)
+            return self._runner
 
     def serve(self):
         """Run until Shutdown (0), end of input (0) or an unrecoverable stream (1); returns the exit code."""
@@ -101,16 +130,27 @@ class Gate(object):
             self._guarded(self._put, data, msg_id)
         else:
             handler = self._module if msg_type == "Module" else self._get
-            future = self._pool.submit(self._guarded, handler, data, msg_id)
-            self._inflight.add(future)
-            future.add_done_callback(self._inflight.discard)
+            worker = threading.Thread(target=self._worker, args=(handler, data, msg_id))
+            worker.daemon = True
+            with self._inflight_lock:
+                self._inflight.add(worker)
+            worker.start()
+
+    def _worker(self, handler, data, msg_id):
+        try:
+            self._guarded(handler, data, msg_id)
+        finally:
+            with self._inflight_lock:
+                self._inflight.discard(threading.current_thread())
+                self._idle.notify_all()
 
     def _guarded(self, handler, data, msg_id):
         try:
             handler(data, msg_id)
-        except messages.MessageError as e:  # BundleError and TransferError too
+        except MessageError as e:  # BundleError and TransferError too
             self._send("Error", {"code": e.code, "message": e.message}, msg_id)
         except Exception as e:
+            import traceback
             self._send("GateSystemError", {"message": "%s: %s" % (type(e).__name__, e),
                                            "traceback": traceback.format_exc()}, msg_id)
 
@@ -141,6 +181,7 @@ class Gate(object):
             "python": {"version": "%d.%d.%d" % tuple(sys.version_info[:3]), "executable": sys.executable},
             "pid": os.getpid(),
             "capabilities": list(messages.GATE_CAPABILITIES),
+            "native_modules": native.names(),
             "max_frame": self.max_frame,
         }, msg_id)
 
@@ -150,13 +191,12 @@ class Gate(object):
         name = data["name"]
         bundle_hash = data.get("bundle_hash")
         if data.get("bundle") is None and bundle_hash is None:
-            func = native.lookup(name)
-            if func is None:
-                self._send("ModuleNotFound", {"name": name, "bundle_hash": None}, msg_id)
-            else:
-                self._send("ModuleResult", native.run_native(func, data["args"]), msg_id)
+            self._native(name, data, msg_id)
             return
         if data.get("bundle") is not None:
+            import base64
+            import binascii
+            from .cache import BundleError
             try:
                 raw = base64.b64decode(data["bundle"].encode("ascii"), validate=True)
             except (binascii.Error, ValueError, UnicodeEncodeError) as e:
@@ -167,35 +207,63 @@ class Gate(object):
             if path is None:
                 self._send("ModuleNotFound", {"name": name, "bundle_hash": bundle_hash}, msg_id)
                 return
+        from .cache import unpack
+        path = unpack(path)
         python_module = data.get("python_module") or default_python_module(name)
         result = self.runner.run(path, python_module, name, data["args"],
                                  check_mode=data.get("check_mode", False), diff_mode=data.get("diff_mode", False),
                                  timeout=data.get("timeout"), fork=data.get("fork", True))
         self._send("ModuleResult", result, msg_id)
 
+    def _native(self, name, data, msg_id):
+        """A native module, or ModuleNotFound {bundle_hash: null} so the controller ships the real one."""
+        func = native.lookup(name)
+        args = data["args"]
+        ctx = native.Context(check_mode=bool(args.get("_ansible_check_mode", data.get("check_mode", False))),
+                             diff_mode=bool(args.get("_ansible_diff", data.get("diff_mode", False))),
+                             timeout=data.get("timeout"), children=self.children)
+        try:
+            if func is not None:
+                self._send("ModuleResult", native.run_native(func, args, ctx), msg_id)
+                return
+        except native.Unsupported:
+            pass
+        self._send("ModuleNotFound", {"name": name, "bundle_hash": None}, msg_id)
+
     # Put {path, mode?, chunk, offset, last} -> PutResult {path, written, size?, sha256?}
     def _put(self, data, msg_id):
+        from . import transfer
         self._send("PutResult", transfer.put(data), msg_id)
 
     # Get {path, offset, length} -> GetResult {path, offset, chunk, eof, size}
     def _get(self, data, msg_id):
+        from . import transfer
         max_chunk = (self.max_frame - _FRAME_OVERHEAD) * 3 // 4
         self._send("GetResult", transfer.get(data, max_chunk), msg_id)
 
     # Shutdown {timeout?} -> in-flight replies, then Goodbye {} as the last frame
     def _shutdown(self, data, msg_id):
-        pending = list(self._inflight)
-        _, not_done = concurrent.futures.wait(pending, timeout=data.get("timeout", DEFAULT_SHUTDOWN_TIMEOUT))
-        if not_done:
-            self.runner.children.kill_all()
-        self._pool.shutdown(wait=True)
+        if not self._wait_idle(data.get("timeout", DEFAULT_SHUTDOWN_TIMEOUT)):
+            self.children.kill_all()
+        self._wait_idle(None)
         self._send("Goodbye", {}, msg_id)
         return 0
 
     def _stop_now(self, code):
-        self.runner.children.kill_all()
-        self._pool.shutdown(wait=True)
+        self.children.kill_all()
+        self._wait_idle(None)
         return code
+
+    def _wait_idle(self, timeout):
+        """Waits until no request is in flight; False when the timeout passed first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._idle:
+            while self._inflight:
+                left = None if deadline is None else deadline - time.monotonic()
+                if left is not None and left <= 0:
+                    return False
+                self._idle.wait(left)
+        return True
 
 
 def main(argv=None):
@@ -205,16 +273,22 @@ def main(argv=None):
     so fd 1 is pointed at stderr and fd 0 at /dev/null once the protocol has its own copies.
     """
     import signal
+    try:
+        # Under sudo (which forks) the gate is not a session leader; as one, every process it starts keeps
+        # its session id, which is how the controller sweeps what a killed gate left behind.
+        os.setsid()
+    except OSError:
+        pass  # already a session leader (sshd's shell exec'ed into the gate)
     proto_in = os.fdopen(os.dup(0), "rb")
     proto_out = os.fdopen(os.dup(1), "wb")
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
     os.dup2(2, 1)
-    gate = Gate(proto_in, proto_out, cache=BundleCache(os.environ.get("FTL_GATE_CACHE_DIR")))
+    gate = Gate(proto_in, proto_out, cache_dir=os.environ.get("FTL_GATE_CACHE_DIR"))
 
     def on_signal(signum, frame):
-        gate.runner.children.kill_all()
+        gate.children.kill_all()
         os._exit(128 + signum)
 
     for sig in (signal.SIGTERM, signal.SIGHUP):

@@ -30,9 +30,12 @@ class NativePing(unittest.TestCase):
         self.assertEqual((got["result"], got["rc"], got["stdout"]), (None, rc, out.strip()))
         self.assertEqual(got["stderr"].splitlines()[-1], err.splitlines()[-1])
 
-    def test_only_ping_is_native(self):
-        self.assertIsNotNone(native.lookup("ansible.builtin.ping"))
-        self.assertIsNone(native.lookup("command"))
+    def test_names_and_lookup(self):
+        self.assertEqual(native.names(), ["command", "ping", "shell", "slurp", "stat"])
+        for name in ("ansible.builtin.ping", "ansible.legacy.command", "shell", "stat", "slurp"):
+            self.assertIsNotNone(native.lookup(name), name)
+        for name in ("copy", "community.general.ping", "ansible.builtin.lineinfile"):
+            self.assertIsNone(native.lookup(name), name)
 
 
 if __name__ == "__main__":

@@ -138,7 +138,7 @@ async function runOnHost(
     if (task.module.missing) return { failed: true, msg: task.module.missing, _ansible_no_log: false };
     const run = conn.runModule({
       module: task.module, args: task.args, checkMode: task.checkMode ?? false, diffMode: task.diffMode ?? false,
-      verbosity: task.verbosity ?? 0, signal: ctl.signal,
+      verbosity: task.verbosity ?? 0, signal: ctl.signal, ...(task.timeoutSec && task.timeoutSec > 0 ? { timeoutSec: task.timeoutSec } : {}),
     });
     // A module that ignores the abort must not hold the run: race it against the abort itself.
     const aborted = new Promise<"aborted">((resolve) => ctl.signal.addEventListener("abort", () => resolve("aborted"), { once: true }));

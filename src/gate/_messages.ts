@@ -13,6 +13,8 @@ export interface HelloData {
   gate_hash?: string;
   python?: { version: string; executable: string };
   pid?: number;
+  /** Set by the gate: short names of the modules it runs itself; any other module needs a bundle. */
+  native_modules?: string[];
 }
 export interface ModuleData {
   name: string;
@@ -66,7 +68,8 @@ type Field = readonly [name: string, kind: Kind, required: boolean];
 
 export const MESSAGE_FIELDS: Record<MessageType, readonly Field[]> = {
   Hello: [["version", "int", true], ["capabilities", "str[]", true], ["max_frame", "int", false],
-    ["gate_hash", "str", false], ["python", "object", false], ["pid", "int", false]],
+    ["gate_hash", "str", false], ["python", "object", false], ["pid", "int", false],
+    ["native_modules", "str[]", false]],
   Module: [["name", "str", true], ["args", "object", true], ["check_mode", "bool", false], ["diff_mode", "bool", false],
     ["bundle_hash", "str", false], ["python_module", "str", false], ["bundle", "str", false],
     ["timeout", "number", false], ["fork", "bool", false]],

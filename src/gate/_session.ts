@@ -109,16 +109,35 @@ export class GateSession {
     this.#ch.end();
   }
 
-  /** Runs a module; resends with the bundle when the gate does not have it. */
-  async runModule(data: Omit<ModuleData, "bundle" | "bundle_hash" | "python_module">, bundle: BundleSource | undefined, signal?: AbortSignal): Promise<ModuleResultData> {
-    const first: ModuleData = bundle ? { ...data, bundle_hash: bundle.sha256, python_module: bundle.pythonModule } : data;
-    let reply = await this.#request("Module", first, signal);
-    if (reply.type === "ModuleNotFound" && bundle) {
-      const bytes = await bundle.load();
+  /**
+   * Runs a module; resends with the bundle when the gate does not have it. With `native`, the gate is first
+   * asked to run the module itself; a ModuleNotFound (an option its native version does not implement)
+   * then falls back to the bundle, which is only built (`bundle` may be a function) when needed.
+   */
+  async runModule(
+    data: Omit<ModuleData, "bundle" | "bundle_hash" | "python_module">,
+    bundle: BundleSource | (() => Promise<BundleSource>) | undefined,
+    signal?: AbortSignal,
+    opts: { native?: boolean } = {},
+  ): Promise<ModuleResultData> {
+    let reply: GateMessage | undefined;
+    if (opts.native || !bundle) {
+      reply = await this.#request("Module", data, signal);
+      if (reply.type !== "ModuleNotFound" || !bundle) return this.#moduleResult(reply, data.name);
+    }
+    const source = typeof bundle === "function" ? await bundle() : bundle;
+    const first: ModuleData = { ...data, bundle_hash: source.sha256, python_module: source.pythonModule };
+    reply = await this.#request("Module", first, signal);
+    if (reply.type === "ModuleNotFound") {
+      const bytes = await source.load();
       reply = await this.#request("Module", { ...first, bundle: Buffer.from(bytes).toString("base64") }, signal);
     }
+    return this.#moduleResult(reply, data.name);
+  }
+
+  #moduleResult(reply: GateMessage, name: string): ModuleResultData {
     if (reply.type === "ModuleResult") return reply.data;
-    throw this.#replyError(reply, `Module ${data.name}`);
+    throw this.#replyError(reply, `Module ${name}`);
   }
 
   /** Streams `chunks` to `path` on the host, each chunk acknowledged before the next (bounded memory). */

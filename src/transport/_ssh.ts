@@ -8,7 +8,7 @@
 import type { Client } from "ssh2";
 import { constants } from "node:os";
 import { UnreachableError, errorMessage } from "../errors.ts";
-import type { GateSession } from "../gate/_session.ts";
+import type { BundleSource, GateSession } from "../gate/_session.ts";
 import { cleanModuleResult, parseModuleOutput } from "../modules/_ansible-local.ts";
 import { buildModuleBundle } from "../modules/_bundle.ts";
 import { shortBuiltinName } from "../modules/_native.ts";
@@ -22,6 +22,9 @@ import { sshTargetFor, type SshTarget } from "./ssh/_target.ts";
 import type { Connection, ConnectionDefaults, HostTarget, ModuleRequest, Transport } from "./_types.ts";
 
 const SWEEP_TIMEOUT_MS = 5_000;
+// A task timeout is enforced by the gate; the controller's own abort waits this long for the gate's answer.
+const TIMEOUT_GRACE_MS = 3_000;
+const TIMEOUT_SLACK_MS = 50;
 
 class SshConnection implements Connection {
   readonly host: string;
@@ -85,16 +88,27 @@ class SshConnection implements Connection {
     }
   }
 
-  /** One module through the gate, shaped as the ansible controller reports it. */
+  /**
+   * One module through the gate, shaped as the ansible controller reports it. A builtin the gate lists in its
+   * Hello `native_modules` runs inside the gate; the real module is resolved and bundled only when the gate
+   * declines (ModuleNotFound) or the module is not native there.
+   */
   async runOnGate(gate: GateSession, req: ModuleRequest, args: ModuleParams): Promise<ModuleResult> {
-    const short = shortBuiltinName(req.module.name);
-    const native = short === "ping";
-    const resolved = native ? undefined : await ensureResolved(req.module, this.#d);
-    const bundle = resolved ? await buildModuleBundle(resolved) : undefined;
+    const natives = gate.info?.native_modules ?? ["ping"]; // a gate from before the list ran ping only
+    let native = isBuiltinName(req.module.name) && natives.includes(shortBuiltinName(req.module.name));
+    // A library module (-M) may shadow a builtin: then the real lookup decides.
+    const resolved = native && this.#d.modulePaths.length === 0 ? undefined : await ensureResolved(req.module, this.#d);
+    if (resolved && resolved.kind !== "ansible-builtin") native = false;
+    const bundle = async (): Promise<BundleSource> => {
+      const b = await buildModuleBundle(resolved ?? (await ensureResolved(req.module, this.#d)));
+      return { sha256: b.sha256, pythonModule: b.pythonModule, load: async () => b.bytes };
+    };
+    const timeout = req.timeoutSec && req.timeoutSec > 0 ? { timeout: req.timeoutSec } : {};
     const reply = await gate.runModule(
-      { name: resolved?.fqcn ?? req.module.name, args: { ...args, _ansible_verbosity: req.verbosity }, check_mode: req.checkMode, diff_mode: req.diffMode },
-      bundle && { sha256: bundle.sha256, pythonModule: bundle.pythonModule, load: async () => bundle.bytes },
-      req.signal,
+      { name: resolved?.fqcn ?? req.module.name, args: { ...args, _ansible_verbosity: req.verbosity }, check_mode: req.checkMode, diff_mode: req.diffMode, ...timeout },
+      bundle,
+      timeoutAware(req),
+      { native },
     );
     // With junk around the JSON the gate still sends the raw stdout: ansible's own filter then decides,
     // which keeps its "junk after the JSON data" warning.
@@ -123,6 +137,30 @@ class SshConnection implements Connection {
     if (g) await g.then((s) => s.shutdown(3)).catch(() => {});
     this.#client.end();
   }
+}
+
+/**
+ * The signal for a gate request that carries the task timeout. The gate kills the module itself at that
+ * timeout and answers, which keeps it warm; aborting the request instead would retire the gate. So an abort
+ * that comes at the timeout is passed on only after a grace (the gate's answer normally arrives first), while
+ * a cancel before it is passed on at once.
+ */
+function timeoutAware(req: ModuleRequest): AbortSignal {
+  if (!req.timeoutSec) return req.signal;
+  const started = performance.now();
+  const ctl = new AbortController();
+  const pass = () => ctl.abort(req.signal.reason);
+  req.signal.addEventListener("abort", () => {
+    if (performance.now() - started < req.timeoutSec! * 1000 - TIMEOUT_SLACK_MS) pass();
+    else setTimeout(pass, TIMEOUT_GRACE_MS).unref?.();
+  }, { once: true });
+  if (req.signal.aborted) pass();
+  return ctl.signal;
+}
+
+/** A short name or ansible.builtin./ansible.legacy.: a name the gate's native modules may answer to. */
+function isBuiltinName(name: string): boolean {
+  return !name.includes(".") || name.startsWith("ansible.builtin.") || name.startsWith("ansible.legacy.");
 }
 
 /** A connection lost after it was up, in OpenSSH's words (ssh(1) names the host; we add the port). */

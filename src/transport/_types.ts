@@ -43,6 +43,8 @@ export interface ModuleRequest {
   verbosity: number;
   /** Aborted on task timeout or cancel; the connection must stop the module's processes. */
   signal: AbortSignal;
+  /** The task timeout in seconds, when there is one: a transport may enforce it where the module runs. */
+  timeoutSec?: number;
 }
 
 export interface Connection {
