@@ -107,11 +107,10 @@ export async function runFetch(args: Record<string, unknown>, remote: FetchRemot
     await chunks.return?.();
     return unchanged(source, dest, local);
   }
-  try {
-    await makeDirs(dest);
-  } catch (e) {
+  const madeDirs = await makeDirs(parentOf(dest));
+  if (madeDirs) {
     await chunks.return?.();
-    return { changed: false, failed: true, msg: `Unable to create local directories(${parentOf(dest)}): ${pyOSErrorText(e as NodeJS.ErrnoException)}` };
+    return { changed: false, failed: true, msg: madeDirs };
   }
 
   let write: LocalWrite;
@@ -120,7 +119,7 @@ export async function runFetch(args: Record<string, unknown>, remote: FetchRemot
   } catch (e) {
     if (e instanceof FetchReadError) return { changed: false, failed: true, msg: `failed to transfer file from ${source} to ${dest}: ${e.message}` };
     if (!isErrnoError(e)) throw e;
-    const text = pyOSErrorText(e as NodeJS.ErrnoException, dest);
+    const text = pyOSErrorText(e, dest, true);
     return slurping ? actionFail(`Failed to fetch the file: ${text}`) : { changed: false, failed: true, msg: `failed to transfer file to ${dest}: ${text}` };
   }
   if (slurping) {
@@ -134,7 +133,7 @@ export async function runFetch(args: Record<string, unknown>, remote: FetchRemot
     await write.commit();
   } catch (e) {
     await write.discard();
-    return { changed: false, failed: true, msg: `failed to transfer file to ${dest}: ${pyOSErrorText(e as NodeJS.ErrnoException, dest)}` };
+    return { changed: false, failed: true, msg: `failed to transfer file to ${dest}: ${pyOSErrorText(e as NodeJS.ErrnoException, dest, true)}` };
   }
   if (validateChecksum && write.sha1 !== remoteChecksum) {
     return { changed: false, failed: true, md5sum: write.md5, msg: "checksum mismatch", file: source, dest, remote_md5sum: null, checksum: write.sha1, remote_checksum: remoteChecksum };
@@ -224,10 +223,17 @@ function parentOf(p: string): string {
   return i <= 0 ? "/" : p.slice(0, i);
 }
 
-/** makedirs_safe(dirname(dest)). */
-async function makeDirs(dest: string): Promise<void> {
-  const dir = parentOf(dest);
-  const st = await stat(dir).catch(() => undefined);
-  if (st) return;
-  await mkdir(dir, { recursive: true });
+/** makedirs_safe: undefined when the directory exists or was made, else ansible's message naming the failure. */
+async function makeDirs(dir: string): Promise<string | undefined> {
+  if (await stat(dir).catch(() => undefined)) return undefined;
+  try {
+    await mkdir(dir, { recursive: true });
+    return undefined;
+  } catch (e) {
+    if (!isErrnoError(e)) throw e;
+    // os.makedirs fails on the first missing directory, below the deepest one that exists.
+    let failed = dir;
+    while (parentOf(failed) !== failed && !(await stat(parentOf(failed)).catch(() => undefined))) failed = parentOf(failed);
+    return `Unable to create local directories(${dir}): ${pyOSErrorText(e, failed, true)}`;
+  }
 }

@@ -30,12 +30,23 @@ function pyRepr(s: string): string {
   return q + s.replaceAll("\\", "\\\\").replaceAll(q, `\\${q}`) + q;
 }
 
-/** str(OSError): "[Errno 21] Is a directory: '/path'". */
-export function pyOSErrorText(e: NodeJS.ErrnoException, path?: string): string {
+/** Python's repr of a bytes path (what ansible passes to the OS for local files). */
+function pyBytesRepr(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = "";
+  for (const b of Buffer.from(s, "utf8")) {
+    const c = String.fromCharCode(b);
+    out += c === "\\" || c === q ? `\\${c}` : b >= 0x20 && b < 0x7f ? c : b === 9 ? "\\t" : b === 10 ? "\\n" : b === 13 ? "\\r" : `\\x${b.toString(16).padStart(2, "0")}`;
+  }
+  return `b${q}${out}${q}`;
+}
+
+/** str(OSError): "[Errno 21] Is a directory: '/path'" (b'/path' when Python was given bytes). */
+export function pyOSErrorText(e: NodeJS.ErrnoException, path?: string, bytes = false): string {
   const code = e.code ?? "EIO";
   const p = path ?? e.path;
   const text = `[Errno ${ERRNO[code] ?? Math.abs(e.errno ?? 5)}] ${STRERROR[code] ?? e.message}`;
-  return p === undefined ? text : `${text}: ${pyRepr(p)}`;
+  return p === undefined ? text : `${text}: ${bytes ? pyBytesRepr(p) : pyRepr(p)}`;
 }
 
 /** A node fs error (not a gate or programming error). */
