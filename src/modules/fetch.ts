@@ -27,8 +27,8 @@ function localRemote(ctx: ModuleContext): FetchRemote {
     cwd: ctx.cwd,
     env: ctx.env,
     signal: ctx.signal,
-    // The local connection's `echo ~`: the controller's own HOME (ansible skips remote_user here).
-    expandUser: async (p) => expandUser(p, ctx.env),
+    // ansible asks the shell for `echo ~<remote user>`, the current user's home from passwd (not $HOME).
+    expandUser: async (p) => expandUser(p, { ...ctx.env, HOME: undefined }),
     async stat(path) {
       const r = await runNativeModule(statModule, { path, follow: true, get_checksum: true, checksum_algorithm: "sha1", get_mime: false, get_attributes: false }, ctx);
       return r;
