@@ -2,6 +2,7 @@
 // ansible.builtin / ansible.legacy FQCNs, as Ansible's own builtins do.
 import { commandModule } from "./command.ts";
 import { copyModule } from "./copy.ts";
+import { fetchModule } from "./fetch.ts";
 import { fileModule } from "./file.ts";
 import { pingModule } from "./ping.ts";
 import { rawModule } from "./raw.ts";
@@ -14,7 +15,7 @@ import type { NativeModule } from "./_types.ts";
 
 const NATIVE: readonly NativeModule[] = [
   pingModule, commandModule, shellModule, rawModule, fileModule, copyModule, statModule, slurpModule, setupModule,
-  waitForModule,
+  waitForModule, fetchModule,
 ];
 const BY_NAME = new Map(NATIVE.map((m) => [m.name, m]));
 

@@ -16,6 +16,7 @@ import { ensureResolved } from "../modules/_prepare.ts";
 import type { ModuleParams, ModuleResult } from "../modules/_types.ts";
 import { openSsh } from "./ssh/_client.ts";
 import { runCopyAction } from "./ssh/_copy-action.ts";
+import { runFetchAction } from "./ssh/_fetch-action.ts";
 import { GateStartError, startGate } from "./ssh/_gate-start.ts";
 import { runRaw } from "./ssh/_raw.ts";
 import { sshTargetFor, type SshTarget } from "./ssh/_target.ts";
@@ -71,6 +72,7 @@ class SshConnection implements Connection {
       if (short === "raw") return await runRaw(this.#client, this.#t, req.args, req.signal);
       gate = await this.gate(req.signal);
       if (short === "copy") return await runCopyAction(gate, this, req, this.#d);
+      if (short === "fetch") return await runFetchAction(gate, this, req, this.#d, this.#t);
       if (short === "shell") {
         const args: ModuleParams = { ...req.args, _uses_shell: true };
         return await this.runOnGate(gate, { ...req, module: { name: "ansible.legacy.command", action: req.module.action } }, args);

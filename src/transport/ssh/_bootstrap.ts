@@ -38,18 +38,43 @@ function becomePrefix(b: NonNullable<BootstrapOptions["become"]>): string {
 
 /**
  * `su` takes one command string: the outer shell expands $P and $f inside the double quotes and su's shell
- * sees them single-quoted. Only without a password: su reads passwords from a terminal, which we do not allocate.
+ * sees them single-quoted. With a password su reads it from its terminal: the exec then has a pty (see
+ * `needsPty`), kept raw and silent (no echo, no CR/LF or signal translation) for the binary pyz upload and
+ * the gate's frames, and line-buffered only while su reads the password line. A pty has one output stream,
+ * so there the gate's own stderr is dropped rather than mixed into its frames.
  */
 function suLaunch(b: NonNullable<BootstrapOptions["become"]>): string {
-  if (b.password) throw new Error("become method 'su' with a password needs a terminal, which ftl2 does not allocate; use sudo");
-  return `su -s /bin/sh ${shQuote(b.user)} -c "echo ${MARK.gate}; exec '$P' '$f'"`;
+  if (!b.password) return `su -s /bin/sh ${shQuote(b.user)} -c "echo ${MARK.gate}; exec '$P' '$f'"`;
+  return `stty icanon; su -s /bin/sh ${shQuote(b.user)} -c "stty raw -echo -iexten; echo ${MARK.gate}; exec '$P' '$f' 2>/dev/null"`;
 }
+
+/** True when the bootstrap must run on a pty: su with a password (su reads it from its terminal). */
+export function needsPty(o: Pick<BootstrapOptions, "become">): boolean {
+  return o.become?.method === "su" && o.become.password;
+}
+
+// become/su.py SU_PROMPT_LOCALIZATIONS and its pattern: an optional "user's ", the word, a (fullwidth) colon.
+const SU_PROMPTS = [
+  "Password", "암호", "パスワード", "Adgangskode", "Contraseña", "Contrasenya", "Hasło", "Heslo", "Jelszó", "Lösenord",
+  "Mật khẩu", "Mot de passe", "Parola", "Parool", "Pasahitza", "Passord", "Passwort", "Salasana", "Sandi", "Senha",
+  "Wachtwoord", "ססמה", "Лозинка", "Парола", "Пароль", "गुप्तशब्द", "शब्दकूट", "సంకేతపదము", "හස්පදය", "密码", "密碼", "口令",
+];
+const SU_PROMPT = new RegExp(`^(\\w+'s )?(${SU_PROMPTS.join("|")}) ?(:|：) ?`, "iu");
+
+/** su's password prompt, as ansible's su become plugin recognises it (the text after the last newline). */
+export function isSuPrompt(text: string): boolean {
+  return SU_PROMPT.test(text.replace(/\r/g, ""));
+}
+
+/** su.py `fail`: what su prints when the password was wrong. */
+export const SU_FAIL = "Authentication failure";
 
 export function bootstrapCommand(o: BootstrapOptions): string {
   const find = o.python
     ? `P=${shQuote(o.python)}; command -v "$P" >/dev/null 2>&1 || P=`
     : `P=; for c in ${DISCOVERY.join(" ")}; do P=$(command -v "$c" 2>/dev/null) && break; P=; done`;
   const lines = [
+    ...(needsPty(o) ? ["stty raw -echo -iexten || exit 1"] : []),
     `f="$HOME/.ftl/ftl_gate_${o.sha256}.pyz"`,
     `if [ ! -f "$f" ]; then echo ${MARK.need}; mkdir -p "$HOME/.ftl" && chmod 700 "$HOME/.ftl" && head -c ${o.size} > "$f.$$" && mv -f "$f.$$" "$f" || exit 1; fi`,
     find,

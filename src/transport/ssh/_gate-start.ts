@@ -7,7 +7,7 @@ import { FtlError, UnreachableError } from "../../errors.ts";
 import { GateSession, type ByteChannel } from "../../gate/_session.ts";
 import { readGatePyz } from "../../gate/_asset.ts";
 import { gateSha256 } from "../../version.ts";
-import { MARK, SUDO_PROMPT, bootstrapCommand } from "./_bootstrap.ts";
+import { MARK, SUDO_PROMPT, SU_FAIL, bootstrapCommand, isSuPrompt, needsPty } from "./_bootstrap.ts";
 import { describeTarget, type SshTarget } from "./_target.ts";
 
 /** A host-side problem that fails the module (the host itself was reachable), as ansible reports it. */
@@ -17,8 +17,8 @@ export class GateStartError extends FtlError {
   }
 }
 
-function exec(client: Client, cmd: string): Promise<ClientChannel> {
-  return new Promise((resolve, reject) => client.exec(cmd, (err, ch) => (err ? reject(err) : resolve(ch))));
+function exec(client: Client, cmd: string, pty: boolean): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => client.exec(cmd, pty ? { pty: { term: "dumb" } } : {}, (err, ch) => (err ? reject(err) : resolve(ch))));
 }
 
 export async function startGate(client: Client, t: SshTarget, signal: AbortSignal): Promise<GateSession> {
@@ -30,7 +30,8 @@ export async function startGate(client: Client, t: SshTarget, signal: AbortSigna
   } catch (e) {
     throw new GateStartError((e as Error).message);
   }
-  const ch = await exec(client, cmd).catch((e: Error) => {
+  const pty = become !== undefined && needsPty({ become });
+  const ch = await exec(client, cmd, pty).catch((e: Error) => {
     throw new UnreachableError(`Failed to connect to the host via ssh: could not open a session on ${describeTarget(t)}: ${e.message}`);
   });
 
@@ -48,10 +49,19 @@ export async function startGate(client: Client, t: SshTarget, signal: AbortSigna
     rejectStart = rej;
   });
 
+  // su asks on its terminal: on the pty (one stream, with a password) or, without one, on stderr.
+  const answerSu = (pending: string) => {
+    if (gateStarted || become?.method !== "su" || sentPassword || !isSuPrompt(pending)) return;
+    sentPassword = true;
+    if (t.becomePassword) return void ch.write(t.becomePassword.reveal() + "\n");
+    rejectStart(new GateStartError("Missing su password", "give it with -K or ansible_become_password"));
+    ch.close();
+  };
   ch.stderr.on("data", (b: Buffer) => {
     stderr += b.toString("utf8");
     if (stderr.length > 65536) stderr = stderr.slice(-65536);
-    if (gateStarted || !t.becomePassword) return;
+    answerSu(stderr.slice(stderr.lastIndexOf("\n") + 1));
+    if (gateStarted || !t.becomePassword || become?.method === "su") return;
     const prompts = stderr.split(SUDO_PROMPT).length - 1;
     if (prompts === 1 && !sentPassword) {
       sentPassword = true;
@@ -70,9 +80,16 @@ export async function startGate(client: Client, t: SshTarget, signal: AbortSigna
     preamble += b.toString("latin1");
     for (;;) {
       const nl = preamble.indexOf("\n");
-      if (nl < 0) return;
-      const line = preamble.slice(0, nl);
+      if (nl < 0) return answerSu(Buffer.from(preamble, "latin1").toString("utf8"));
+      const line = preamble.slice(0, nl).replace(/\r$/, "");
       preamble = preamble.slice(nl + 1);
+      // On a pty su's words come here, not on stderr.
+      if (pty && !line.startsWith("FTL2_")) stderr += `${Buffer.from(line, "latin1").toString("utf8")}\n`;
+      if (become?.method === "su" && line.includes(SU_FAIL)) {
+        rejectStart(new GateStartError(`Incorrect su password`, "check -K / ansible_become_password"));
+        ch.close();
+        return;
+      }
       if (line === MARK.need) ch.write(pyz);
       else if (line.startsWith(MARK.ready + " ")) python = line.slice(MARK.ready.length + 1);
       else if (line === MARK.noPython) {
