@@ -69,7 +69,7 @@ class BundleCache(object):
                                   % (actual, bundle_hash))
         path = self.path_for(actual)
         if not os.path.isdir(self.directory):
-            os.makedirs(self.directory, 0o700)
+            os.makedirs(self.directory, 0o700, exist_ok=True)  # concurrent first stores race here
         fd, tmp = tempfile.mkstemp(prefix=".%s." % actual[:12], suffix=".tmp", dir=self.directory)
         try:
             with os.fdopen(fd, "wb") as f:
