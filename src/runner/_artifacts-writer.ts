@@ -50,8 +50,9 @@ export class ArtifactsWriter {
     writePrivate(join(this.dir, "command"), pyJsonDumps({ command: cmd.command, cwd: cmd.cwd, env: cmd.env }, { ensureAscii: false }));
   }
 
-  event(ev: Record<string, unknown>): void {
-    if (this.writeEventFiles && "uuid" in ev) {
+  /** `keepFile` overrides writeEventFiles for this event (the library API's eventHandler decides per event). */
+  event(ev: Record<string, unknown>, keepFile = this.writeEventFiles): void {
+    if (keepFile && "uuid" in ev) {
       const file = join(this.dir, "job_events", `${String(ev.counter)}-${String(ev.uuid)}.json`);
       writePrivate(`${file}.tmp`, pyJsonDumps(ev));
       renameSync(`${file}.tmp`, file);

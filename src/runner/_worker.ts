@@ -47,7 +47,7 @@ function refuseDangerousDelete(dir: string): void {
 }
 
 /** A job that stops on cancel (the caller's signal), job_timeout, or idle_timeout (no event for that long). */
-class JobClock {
+export class JobClock {
   readonly ctl = new AbortController();
   #idle?: ReturnType<typeof setTimeout>;
   #job?: ReturnType<typeof setTimeout>;

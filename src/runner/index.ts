@@ -25,3 +25,10 @@ export { AdhocEventBuilder, runnerColor, type RunnerEvent } from "./_adhoc-event
 export { runAdhocJob, RC_CANCELED, type JobOutcome, type JobStatus, type RunJobIO } from "./_run-job.ts";
 export { runWorker, type WorkerIO, type WorkerOptions } from "./_worker.ts";
 export { parseArgs, type OptDef, type ParsedArgs } from "./_argparse.ts";
+// The library API: run, runAsync, initRunner and the Runner, as ansible-runner's Python interface.
+export { run, runAsync, initRunner, type RunnerContext } from "./_api.ts";
+export { Runner, type RunnerHooks } from "./_runner-object.ts";
+export {
+  type RunnerOptions, type RunnerCallbacks, type RunnerStatus, type StatusData, type InventoryInput,
+} from "./_api-options.ts";
+export { type RunnerStats } from "./_artifacts-read.ts";
