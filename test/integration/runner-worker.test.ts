@@ -228,6 +228,21 @@ test("a kwargs-only stream naming an inventory the worker does not have: error s
   );
 });
 
+test("garbage, truncated and empty input: the real worker's error status line, then eof", () => {
+  const pdd = join(work, "garbage");
+  const parse = '{"status": "error", "job_explanation": "Failed to JSON parse a line from transmit stream."}\n{"eof": true}\n';
+  for (const input of ["this is not json\n", '{"kwargs": {"module": "ping"}}\n', ""]) {
+    const run = ftl2Worker(Buffer.from(input), pdd);
+    expect(run.rc).toBe(0);
+    expect(run.out).toBe(parse);
+  }
+  const badZip = ftl2Worker(Buffer.from('{"kwargs": {"module": "ping"}}\n{"zipfile": 4}\nAAAAAA=={"eof": true}\n'), pdd);
+  const first = JSON.parse(badZip.out.split("\n")[0] as string) as Record<string, unknown>;
+  expect(first.status).toBe("error");
+  expect(first.job_explanation).toBe("Failed to extract private data directory on worker.");
+  expect(badZip.out.endsWith('{"eof": true}\n')).toBe(true);
+});
+
 describe("worker --worker-info and --version", () => {
   test("worker-info is YAML that Python's yaml.safe_load reads, with what AWX needs", () => {
     const home = mkdtempSync(join(work, "home-"));
