@@ -3,20 +3,12 @@
 // events by event_data.host, and the stdout/stderr files.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { RunStats } from "../events/index.ts";
 import type { RunnerEvent } from "./_adhoc-events.ts";
 import { RunnerJobError } from "./_job-error.ts";
 
-/** Host -> count maps, as Ansible's AggregateStats and ansible-runner's Runner.stats give them. */
-export interface RunnerStats {
-  skipped: Record<string, number>;
-  ok: Record<string, number>;
-  dark: Record<string, number>;
-  failures: Record<string, number>;
-  ignored: Record<string, number>;
-  rescued: Record<string, number>;
-  processed: Record<string, number>;
-  changed: Record<string, number>;
-}
+/** Host -> count maps, as Ansible's AggregateStats and ansible-runner's Runner.stats give them (the engine's RunStats). */
+export type RunnerStats = RunStats;
 
 const EVENT_FILE = /^[0-9]+-.+json$/;
 
