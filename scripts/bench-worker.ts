@@ -261,7 +261,8 @@ const body = [
     "stdout and stderr going to one file, as Receptor runs it, then the real `ansible-runner process DIR --ident N` on that file into a fresh " +
     "dir, as the controller reads the result. Time is the sum of both (worker time in brackets). Each run is checked: final status " +
     "`successful`, and in the `job_events/` that `process` wrote every host has exactly one `runner_on_start` and one `runner_on_ok` " +
-    "(plus one `playbook_on_start` and one `playbook_on_stats`), the same for both workers; the benchmark stops otherwise.",
+    "(plus one `playbook_on_start` and one `playbook_on_stats`), the same for both workers; the benchmark stops otherwise. The real worker's one extra event is a `verbose` line from ssh-add " +
+    "(`Identity added: ...`, how ansible-runner loads `ssh_key` into an ssh-agent).",
   "The real worker runs ansible directly, without the EE container AWX would start around it (no podman here), which only flatters it. " +
     "It gets an empty `known_hosts` per run (`ANSIBLE_SSH_COMMON_ARGS=-o UserKnownHostsFile=...`) and a fresh ControlPath directory whose masters " +
     "are closed after the run, standing in for the container that is thrown away after each job. ftl2 checks no host keys " +
