@@ -107,6 +107,8 @@ function resolveEnv(kwargs: Record<string, unknown>, pdd: string, processEnv: Re
     for (const [k, v] of Object.entries(src ?? {})) env[k] = v === null || v === undefined ? "" : typeof v === "string" ? v : JSON.stringify(v);
   }
   if (env.AD_HOC_COMMAND_ID === undefined) env.AD_HOC_COMMAND_ID = "1";
+  // ansible-runner turns host key checking off unless the job's env says otherwise (AWX always says).
+  if (env.ANSIBLE_HOST_KEY_CHECKING === undefined) env.ANSIBLE_HOST_KEY_CHECKING = "False";
   env.ANSIBLE_RETRY_FILES_ENABLED = "False";
   env.RUNNER_OMIT_EVENTS = kwargs.omit_event_data === true ? "True" : "False";
   env.RUNNER_ONLY_FAILED_EVENTS = kwargs.only_failed_event_data === true ? "True" : "False";
