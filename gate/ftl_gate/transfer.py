@@ -5,9 +5,9 @@ never see half a file. Chunks must arrive in order (the server applies Puts in a
 """
 import base64
 import binascii
-import hashlib
 import os
 
+from .cache import sha256_file
 from .messages import MessageError
 
 PART_SUFFIX = ".ftl-part"
@@ -71,7 +71,7 @@ def put(data):
         reply = {"path": path, "written": len(chunk)}
         if data["last"]:
             _set_mode(part, path, data.get("mode"))
-            reply["sha256"] = _sha256(part)
+            reply["sha256"] = sha256_file(part)
             reply["size"] = os.stat(part).st_size
             os.rename(part, path)
         return reply
@@ -100,14 +100,6 @@ def _umask():
     umask = os.umask(0o022)
     os.umask(umask)
     return umask
-
-
-def _sha256(path):
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def get(data, max_chunk):

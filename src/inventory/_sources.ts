@@ -2,7 +2,7 @@
 // a folder means every entry in it (sorted, skipping hidden files, host_vars/, group_vars/, *.retry, *.ini...);
 // a file is offered to the plugins in Ansible's order (host list, script, yaml, ini) and the first that parses
 // it wins. Like Ansible, a source nobody can parse is a warning; with `strict` it is an InventoryError.
-import { accessSync, constants, readFileSync, readdirSync, statSync } from "node:fs";
+import { constants, readFileSync, readdirSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, extname, isAbsolute, join, normalize, resolve } from "node:path";
 import { FtlError, InventoryError, errorMessage } from "../errors.ts";
@@ -12,6 +12,7 @@ import { UNPREFIXED, parseIni } from "./_ini.ts";
 import { Inventory } from "./_model.ts";
 import { looksLikeScript, parseScriptInventory } from "./_script.ts";
 import { parseYamlInventory } from "./_yaml.ts";
+import { canAccess } from "../fs-access.ts";
 
 export interface LoadInventoryOptions {
   /** The -i values, in order. Empty: $ANSIBLE_INVENTORY, else /etc/ansible/hosts, as Ansible. */
@@ -43,14 +44,6 @@ function statOf(p: string): ReturnType<typeof statSync> | undefined {
   }
 }
 
-function canAccess(p: string, mode: number): boolean {
-  try {
-    accessSync(p, mode);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** unfrackpath(follow=False): $VARS and ~ expanded, made absolute against cwd, normalised. */
 export function unfrackPath(path: string, cwd: string, env: Record<string, string | undefined>): string {

@@ -1,11 +1,12 @@
 // ansible.builtin.stat: every key of modules/stat.py for files, directories, links and missing paths,
 // checksums, MIME type through `file` and attributes through `lsattr`, both found and run as the module does.
 import { createHash } from "node:crypto";
-import { accessSync, constants, createReadStream, lstatSync, readlinkSync, statSync, type BigIntStats } from "node:fs";
+import { constants, createReadStream, lstatSync, readlinkSync, statSync, type BigIntStats } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { lookupName } from "./_path-info.ts";
 import { decodeSurrogateEscape, expandPath, findBinPath, runProcess } from "./_process.ts";
 import type { ModuleContext, ModuleParams, ModuleResult, NativeModule } from "./_types.ts";
+import { canAccess } from "../fs-access.ts";
 
 const ATTRIBUTE_NAMES: Record<string, string> = {
   A: "noatime", a: "append", c: "compressed", C: "nocow", d: "nodump", D: "dirsync", e: "extents", E: "encrypted",
@@ -85,14 +86,6 @@ export function pyRealpath(filename: string, cwd: string): string {
   return walk(cwd, filename)[0];
 }
 
-function canAccess(p: string, mode: number): boolean {
-  try {
-    accessSync(p, mode);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function digest(file: string, algorithm: string): Promise<string> {
   const hash = createHash(algorithm);

@@ -5,10 +5,11 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync, chownSync, openSync, writeSync, closeSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { hostBlocks, runAnsible, runFtl2 } from "../helpers/cli.ts";
 import { startSshd, type SshFixture } from "../helpers/sshd.ts";
 import { ensureUser } from "../helpers/users.ts";
+import { fileTree } from "../helpers/file-tree.ts";
 
 let sshd: SshFixture;
 let home: string;
@@ -48,19 +49,6 @@ function inv(user: string): string {
   return p;
 }
 
-function tree(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (p: string) => {
-    for (const e of readdirSync(p, { withFileTypes: true })) {
-      const full = join(p, e.name);
-      if (e.isDirectory()) walk(full);
-      else out.push(`${relative(dir, full)} ${(statSync(full).mode & 0o7777).toString(8)} ${readFileSync(full, "utf8")}`);
-    }
-  };
-  walk(dir);
-  return out.sort();
-}
-
 /** Runs `-m fetch -a ARGS` (DEST standing for a fresh local dir) with ansible and ftl2; output and files side by side. */
 async function both(user: string, args: string, opts: { flags?: string[]; pattern?: string; setup?: (dest: string) => void } = {}) {
   const i = inv(user);
@@ -72,8 +60,8 @@ async function both(user: string, args: string, opts: { flags?: string[]; patter
   const theirs = runAnsible(argv(da), { cwd: da, env: { HOME: home, ANSIBLE_HOST_KEY_CHECKING: "False" } });
   const ours = await runFtl2(argv(db), { cwd: db, env: { HOME: home, ANSIBLE_NOCOLOR: "1" } });
   return {
-    theirs: { code: theirs.code, blocks: hostBlocks(theirs.stdout.replaceAll(da, "DEST")), files: tree(da) },
-    ours: { code: ours.code, blocks: hostBlocks(ours.stdout.replaceAll(db, "DEST")), files: tree(db) },
+    theirs: { code: theirs.code, blocks: hostBlocks(theirs.stdout.replaceAll(da, "DEST")), files: fileTree(da) },
+    ours: { code: ours.code, blocks: hostBlocks(ours.stdout.replaceAll(db, "DEST")), files: fileTree(db) },
     stderr: ours.stderr,
     dirs: [da, db] as const,
   };

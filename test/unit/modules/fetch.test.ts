@@ -3,13 +3,14 @@
 import { describe, expect, test } from "bun:test";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { FetchReadError } from "../../../src/modules/_fetch-core.ts";
 import { startLocalWrite } from "../../../src/modules/_fetch-write.ts";
 import { fetchModule } from "../../../src/modules/fetch.ts";
 import { defaultModuleContext, runNativeModule } from "../../../src/modules/_run-native.ts";
 import { VOLATILE_KEYS, runAnsibleAdhoc, withoutKeys } from "../../helpers/ansible.ts";
 import { normalise } from "./_oracle-b.ts";
+import { fileTree } from "../../helpers/file-tree.ts";
 
 interface Case {
   name: string;
@@ -17,21 +18,6 @@ interface Case {
   args: (d: string) => Record<string, unknown>;
   check?: boolean;
   drop?: string[];
-}
-
-/** Every file under dir: relative path, mode and content. */
-function tree(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (p: string) => {
-    for (const e of readdirSync(p, { withFileTypes: true })) {
-      const full = join(p, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile()) out.push(`${relative(dir, full)} ${(statSync(full).mode & 0o7777).toString(8)} ${readFileSync(full, "utf8")}`);
-      else out.push(`${relative(dir, full)} link`);
-    }
-  };
-  walk(dir);
-  return out.sort();
 }
 
 async function compare(c: Case) {
@@ -49,8 +35,8 @@ async function compare(c: Case) {
   return {
     ours: normalise(withoutKeys(ours, drop), dirs[1]),
     theirs: normalise(withoutKeys(theirs, drop), dirs[0]),
-    oursTree: tree(dirs[1]).map((l) => l.replaceAll(dirs[1].slice(1), "DIR")),
-    theirsTree: tree(dirs[0]).map((l) => l.replaceAll(dirs[0].slice(1), "DIR")),
+    oursTree: fileTree(dirs[1]).map((l) => l.replaceAll(dirs[1].slice(1), "DIR")),
+    theirsTree: fileTree(dirs[0]).map((l) => l.replaceAll(dirs[0].slice(1), "DIR")),
     dirs,
   };
 }
