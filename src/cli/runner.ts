@@ -40,6 +40,13 @@ function usageError(io: CliIO, command: string, e: OptionError): number {
   return code ?? 2;
 }
 
+/** -h and --version answer before anything runs; true when one of them did. */
+function answeredHelpOrVersion(io: CliIO, command: string, a: { help?: unknown; version?: unknown }): boolean {
+  if (a.help) io.stdout.write(USAGE[command] as string);
+  else if (a.version) io.stdout.write(`${RUNNER_VERSION}\n`);
+  return Boolean(a.help || a.version);
+}
+
 function stdinOf(io: CliIO): AsyncIterable<Uint8Array> {
   if (!io.stdin) throw new Error("no standard input available");
   return io.stdin();
@@ -57,14 +64,7 @@ async function worker(io: CliIO, argv: string[]): Promise<number> {
     return 0;
   }
   const a = parseArgs(argv, WORKER_OPTIONS, []);
-  if (a.help) {
-    io.stdout.write(USAGE.worker as string);
-    return 0;
-  }
-  if (a.version) {
-    io.stdout.write(`${RUNNER_VERSION}\n`);
-    return 0;
-  }
+  if (answeredHelpOrVersion(io, "worker", a)) return 0;
   if (a.worker_info) {
     io.stdout.write(workerInfo({ home: io.env.HOME }));
     return 0;
@@ -87,14 +87,7 @@ async function worker(io: CliIO, argv: string[]): Promise<number> {
 
 async function transmitCommand(io: CliIO, argv: string[]): Promise<number> {
   const opts = parseTransmitArgv(argv, io.env);
-  if (opts.args.help) {
-    io.stdout.write(USAGE.transmit as string);
-    return 0;
-  }
-  if (opts.args.version) {
-    io.stdout.write(`${RUNNER_VERSION}\n`);
-    return 0;
-  }
+  if (answeredHelpOrVersion(io, "transmit", opts.args)) return 0;
   const kwargs = buildTransmitKwargs(opts, { cwd: io.cwd, ident: () => randomUUID() });
   await transmit(opts.privateDataDir, kwargs, (c) => io.stdout.write(textOf(c)));
   return 0;
@@ -102,14 +95,7 @@ async function transmitCommand(io: CliIO, argv: string[]): Promise<number> {
 
 async function processCommand(io: CliIO, argv: string[]): Promise<number> {
   const opts = parseProcessArgv(argv);
-  if (opts.help) {
-    io.stdout.write(USAGE.process as string);
-    return 0;
-  }
-  if (opts.version) {
-    io.stdout.write(`${RUNNER_VERSION}\n`);
-    return 0;
-  }
+  if (answeredHelpOrVersion(io, "process", opts)) return 0;
   const { exitCode } = await runProcessCommand(opts, stdinOf(io), { cwd: io.cwd, stdout: (t) => io.stdout.write(t) });
   return exitCode;
 }

@@ -39,10 +39,13 @@ export function runnerColor(env: Readonly<Record<string, string | undefined>>): 
   return true;
 }
 
-/** Ansible's task uuids: a per-run random prefix and a counter (`02fc0000-0001-5045-c4d6-000000000007`). */
+/**
+ * Ansible's task uuids: a random 20-hex-digit prefix per run and a 12-digit object counter
+ * (`02fc0000-0001-5045-c4d6-000000000007`); an ad-hoc run has one task, so its counter is fixed.
+ */
 function taskUuid(): string {
-  const h = randomBytes(8).toString("hex");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${randomBytes(2).toString("hex")}-${(5).toString(16).padStart(12, "0")}`;
+  const h = randomBytes(10).toString("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-000000000005`;
 }
 
 export class AdhocEventBuilder {

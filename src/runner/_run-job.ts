@@ -36,21 +36,25 @@ function stopped(signal: AbortSignal | undefined): JobOutcome | undefined {
   return { status: signal.reason === "timeout" ? "timeout" : "canceled", rc: RC_CANCELED };
 }
 
-function parseCommand(job: RunnerJob, events: AdhocEventBuilder): AdhocOptions | undefined {
+/** The job's command line as ansible's argparse reads it, or the usage error ansible would print. */
+function parseCommand(job: RunnerJob): { opts?: AdhocOptions; usage?: string } {
   try {
-    return resolveAdhocOptions(parseAdhocArgv(job.command.slice(1)), job.env);
+    return { opts: resolveAdhocOptions(parseAdhocArgv(job.command.slice(1)), job.env) };
   } catch (e) {
     if (!(e instanceof OptionError)) throw e;
-    events.verbose(`usage: ansible [options] pattern\nansible: error: ${e.message}`);
-    return undefined;
+    return { usage: `usage: ansible [options] pattern\nansible: error: ${e.message}` };
   }
 }
 
 export async function runAdhocJob(job: RunnerJob, io: RunJobIO): Promise<JobOutcome> {
-  const firstPass = new AdhocEventBuilder({ ident: job.ident, env: job.env, verbosity: 0, module: "", emit: io.emit, now: io.now });
-  const opts = parseCommand(job, firstPass);
-  if (!opts) return { status: "failed", rc: EXIT.ARGPARSE };
-  const events = new AdhocEventBuilder({ ident: job.ident, env: job.env, verbosity: opts.verbosity, module: opts.moduleName, emit: io.emit, now: io.now });
+  const { opts, usage } = parseCommand(job);
+  const events = new AdhocEventBuilder({
+    ident: job.ident, env: job.env, verbosity: opts?.verbosity ?? 0, module: opts?.moduleName ?? "", emit: io.emit, now: io.now,
+  });
+  if (!opts) {
+    events.verbose(usage ?? "");
+    return { status: "failed", rc: EXIT.ARGPARSE };
+  }
   // ftl2 reads no ansible.cfg; at -v ansible says so in these words.
   if (opts.verbosity > 0) events.verbose("No config file found; using defaults", "verbose");
   const adhocIO: AdhocIO = {
