@@ -34,14 +34,14 @@ describe("targets", () => {
       const oracle = runAnsible([pattern, "-i", invPath, "--list-hosts"]).stdout.split("\n").slice(1).map((l) => l.trim()).filter(Boolean);
       expect({ pattern, hosts: ftl.target(pattern).hosts() }).toEqual({ pattern, hosts: oracle });
     }
-    expect(ftl.web.pattern).toBe("web");
-    expect(ftl.hosts("db")).toEqual(ftl.db.hosts());
+    expect(ftl.web!.pattern).toBe("web");
+    expect(ftl.hosts("db")).toEqual(ftl.db!.hosts());
     expect(ftl.hosts()).toEqual(ftl.all.hosts());
   }, 20_000);
 
   test("a call runs on every host of the target; results come in inventory order with typed fields", async () => {
     await using ftl = await open();
-    const rs = await ftl.web.ping();
+    const rs = await ftl.web!.ping();
     expect(rs.map((r) => r.host)).toEqual(["w1", "w2", "w3"]);
     for (const r of rs) {
       expect(r).toMatchObject({ module: "ping", status: "ok", ok: true, changed: false, failed: false, unreachable: false, skipped: false });
@@ -50,18 +50,18 @@ describe("targets", () => {
       expect(typeof r.durationMs).toBe("number");
       expect(Object.keys(r.result).some((k) => k.startsWith("_ansible_"))).toBe(false);
     }
-    const one = await ftl["db-1"].module("ansible.builtin.ping", { data: "x" });
+    const one = await ftl["db-1"]!.module("ansible.builtin.ping", { data: "x" });
     expect(one.map((r) => [r.host, r.module, r.result.ping])).toEqual([["db-1", "ansible.builtin.ping", "x"]]);
   });
 
   test("a free-form string is read as `-a`: the result matches ansible's", async () => {
     await using ftl = await open();
-    const [r] = await ftl.w1.command("echo 'one two'  three");
+    const [r] = await ftl.w1!.command("echo 'one two'  three");
     const oracle = runAnsibleAdhoc("command", "echo 'one two'  three");
-    expect(withoutKeys(r!.result, VOLATILE_KEYS)).toEqual(withoutKeys(oracle, [...VOLATILE_KEYS, "action"]));
-    const [c] = await ftl.w1.command({ cmd: "echo via cmd" });
+    expect(withoutKeys(r!.result as Record<string, unknown>, VOLATILE_KEYS)).toEqual(withoutKeys(oracle, [...VOLATILE_KEYS, "action"]));
+    const [c] = await ftl.w1!.command({ cmd: "echo via cmd" });
     expect(c!.result.stdout).toBe("via cmd");
-    const [kv] = await ftl.w1.ping("data=kv");
+    const [kv] = await ftl.w1!.ping("data=kv" as never);
     expect(kv!.result.ping).toBe("kv");
   });
 
@@ -77,7 +77,7 @@ describe("targets", () => {
   test("a name that is neither group nor host fails the call, listing the groups; a pattern matching nothing gives [] and ansible's warning", async () => {
     const warnings: string[] = [];
     await using ftl = await open({ onWarning: (w) => warnings.push(w) });
-    const err = await ftl.webservers.ping().catch((e: unknown) => e);
+    const err = await ftl.webservers!.ping().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FtlError);
     expect((err as FtlError).code).toBe("PATTERN_INVALID");
     expect((err as FtlError).message).toBe('ftl.webservers: no group or host is named "webservers"');
@@ -103,7 +103,7 @@ describe("failures", () => {
   test("without fail-fast, failures are results and collect in ftl.errors / ftl.failed", async () => {
     await using ftl = await open();
     expect(ftl.failed).toBe(false);
-    const rs = await ftl.web.command("false");
+    const rs = await ftl.web!.command("false");
     expect(rs.map((r) => [r.host, r.status, r.ok, r.failed])).toEqual([["w1", "failed", false, true], ["w2", "failed", false, true], ["w3", "failed", false, true]]);
     expect(rs[0]!.error).toBe("non-zero return code");
     expect(rs[0]!.result.rc).toBe(1);
@@ -121,7 +121,7 @@ describe("failures", () => {
     expect(e.message).toBe("command on w1,w2: 2 hosts failed (w1, w2); w1 failed: non-zero return code");
     expect(e.message).toContain("non-zero return code");
     // A call's own failFast wins over the context's.
-    const rs = await ftl.web.command("false", { failFast: false });
+    const rs = await ftl.web!.command("false", { failFast: false });
     expect(rs.length).toBe(3);
   });
 
@@ -146,17 +146,17 @@ describe("the context", () => {
       if (ev.type === "module_complete") running--;
     };
     await using ftl = await open({ forks: 2, onEvent });
-    await Promise.all([ftl.web.command("sleep 0.2"), ftl.db.command("sleep 0.2")]);
+    await Promise.all([ftl.web!.command("sleep 0.2"), ftl.db!.command("sleep 0.2")]);
     expect(peak).toBe(2);
   });
 
   test("check mode reaches the module; a call's own check wins", async () => {
     const file = join(dir, "touched");
     await using ftl = await open({ check: true });
-    const [r] = await ftl.w1.file({ path: file, state: "touch" });
+    const [r] = await ftl.w1!.file({ path: file, state: "touch" });
     expect(r!.changed).toBe(true);
     expect(await Bun.file(file).exists()).toBe(false);
-    await ftl.w1.file({ path: file, state: "touch" }, { check: false });
+    await ftl.w1!.file({ path: file, state: "touch" }, { check: false });
     expect(await Bun.file(file).exists()).toBe(true);
   });
 
@@ -164,7 +164,7 @@ describe("the context", () => {
     const ftl = await open();
     await ftl.close();
     await ftl.close();
-    const e = (await ftl.web.ping().catch((x: unknown) => x)) as FtlError;
+    const e = (await ftl.web!.ping().catch((x: unknown) => x)) as FtlError;
     expect(e.message).toBe("ping on web: the automation context is closed");
     expect(e.hint).toContain("await using");
   });
@@ -189,7 +189,7 @@ describe("the context", () => {
   test("extra vars win over inventory vars and are ftl.vars", async () => {
     await using ftl = await open({ extraVars: { ansible_python_interpreter: "/nonexistent/python" } });
     expect(ftl.vars).toEqual({ ansible_python_interpreter: "/nonexistent/python" });
-    const [r] = await ftl.w1.module("ansible.builtin.find", { paths: dir });
+    const [r] = await ftl.w1!.module("ansible.builtin.find", { paths: dir });
     expect(r!.failed).toBe(true);
     expect(r!.error).toContain("/nonexistent/python");
   });
