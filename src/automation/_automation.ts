@@ -85,6 +85,6 @@ export async function automation(options?: AutomationOptions): Promise<Ftl> {
       core.onClose(() => signal.removeEventListener("abort", onAbort));
     }
   }
-  if (o.handleSignals ?? signal === undefined) core.onClose(closeOnSignals(() => core.close("interrupted by a signal")));
+  if (o.handleSignals ?? signal === undefined) core.onClose(closeOnSignals(() => core.closeBySignal()));
   return createFtl(core);
 }

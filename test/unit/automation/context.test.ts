@@ -193,4 +193,29 @@ describe("the context", () => {
     expect(r!.failed).toBe(true);
     expect(r!.error).toContain("/nonexistent/python");
   });
+
+  test("one SIGINT/SIGTERM handler pair serves every open context and goes with the last one", async () => {
+    const before = [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
+    const a = await open();
+    const b = await open();
+    const c = await open({ signal: new AbortController().signal });
+    expect([process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")]).toEqual(before.map((n) => n + 1));
+    await a.close();
+    expect(process.listenerCount("SIGTERM")).toBe(before[1]! + 1);
+    await b.close();
+    await c.close();
+    expect([process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")]).toEqual(before);
+  });
+
+  test("the signal option aborts running calls and closes the context", async () => {
+    const ctl = new AbortController();
+    const ftl = await open({ signal: ctl.signal });
+    const running = ftl.w1!.command("sleep 5").catch((e: unknown) => e);
+    await Bun.sleep(200);
+    ctl.abort();
+    const e = (await running) as FtlError;
+    expect(e.code).toBe("CANCELED");
+    expect(e.message).toBe("command on w1 was canceled: aborted by the signal option");
+    expect(((await ftl.w1!.ping().catch((x: unknown) => x)) as Error).message).toBe("ping on w1: the automation context is closed");
+  });
 });
