@@ -2,11 +2,19 @@
 // shape of the context a script receives (`run(ftl)` under `ftl2 run`, `runner.automation()` in a worker job).
 // Types only. The runtime lives in the sibling files; this file is what editors check scripts against.
 import type { ModuleInput, ModuleResult, ShortModuleName, UnknownModuleResult } from "./_module-types.ts";
-import type { EngineEvent, HostStatus } from "../events/index.ts";
+import type { EngineEvent, HostStatus } from "../events/_types.ts";
 import type { Secret } from "../secret.ts";
 
 /** An inline inventory: a path (file, directory or script), an INI text, a host list, or a YAML/JSON-shaped object. */
 export type InventoryInput = string | readonly string[] | Record<string, unknown>;
+
+/** What the context uses of an AbortSignal (named structurally, so the declarations need no DOM or Node types). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: "abort", listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: "abort", listener: () => void): void;
+}
 
 export interface BecomeOptions {
   /** Default "sudo". */
@@ -51,8 +59,8 @@ export interface AutomationOptions {
   onEvent?: (event: EngineEvent) => void;
   /** Warnings (inventory, deprecated options), secrets masked. Default: dropped. */
   onWarning?: (message: string) => void;
-  /** Aborts every running call and closes the context. */
-  signal?: AbortSignal;
+  /** Aborts every running call and closes the context (an AbortSignal). */
+  signal?: AbortSignalLike;
   /** Default true when no `signal` is given: SIGINT/SIGTERM close every gate, then the process ends as the signal says. */
   handleSignals?: boolean;
   /** Default process.cwd() / process.env: where relative paths and ANSIBLE_* settings come from. */
