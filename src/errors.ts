@@ -19,6 +19,7 @@ export type ErrorCode =
   | "RUNNER_INPUT"
   | "SCRIPT_ERROR"
   | "STATE_FILE"
+  | "TASK_FAILED"
   | "INTERNAL";
 
 export interface ErrorDetails {

@@ -1,5 +1,12 @@
-// Public face of automation/ (the scripting API). So far the module types it checks calls with: they are
-// types only, so importing them adds nothing to the binary.
+// Public face of automation/ (the scripting API): `automation()`, the error fail-fast throws, Secret, and the
+// types scripts are checked against (the module types add nothing to the binary: they are types only).
+export { automation } from "./_automation.ts";
+export { AutomationFailedError } from "./_results.ts";
+export { Secret } from "../secret.ts";
+export type {
+  AutomationContext, AutomationOptions, BecomeOptions, CallOptions, Ftl, HostResult, HostResults, HostSpec,
+  InventoryInput, LocalTarget, ModuleCall, ModuleMethods, RunScript, ScriptRunner, Target, WorkerScript,
+} from "./_types.ts";
 export type {
   BuiltinModules, CommonResult, ModuleArgs, ModuleFreeForm, ModuleInput, ModuleName, ModuleResult, ShortModuleName,
   UnknownModuleArgs, UnknownModuleResult,

@@ -6,6 +6,7 @@ import type { EventBus, HostStatus, RunStats } from "../events/index.ts";
 import type { ModuleParams, ModuleResult } from "../modules/_types.ts";
 import type { PreparedModule } from "../modules/_prepare.ts";
 import type { HostTarget } from "../transport/_types.ts";
+import type { ForkLimiter } from "./_limiter.ts";
 import type { ConnectionPool } from "./_pool.ts";
 import { classifyResult, emptyStats, recordStatus } from "./_stats.ts";
 import { runWindowed } from "./_window.ts";
@@ -43,6 +44,8 @@ export interface RunTaskOptions {
   onResult?: (r: HostResult) => void;
   /** Called as each host starts. */
   onStart?: (host: string) => void;
+  /** Shared with other tasks running at the same time: a host starts only with a slot from it too. */
+  limiter?: ForkLimiter;
 }
 
 export interface TaskOutcome {
@@ -70,6 +73,16 @@ export async function runTask(opts: RunTaskOptions): Promise<TaskOutcome> {
   });
 
   const runOne = async (target: HostTarget): Promise<void> => {
+    const release = await opts.limiter?.acquire();
+    try {
+      if (signal.aborted || stoppedEarly) return;
+      await runStarted(target);
+    } finally {
+      release?.();
+    }
+  };
+
+  const runStarted = async (target: HostTarget): Promise<void> => {
     const startedAt = new Date();
     opts.onStart?.(target.name);
     events?.emit({ type: "module_start", runId, module: task.module.action, host: target.name, checkMode, timestamp: startedAt });

@@ -2,5 +2,6 @@
 export { runTask } from "./_run-task.ts";
 export type { HostResult, RunTaskOptions, TaskOutcome, TaskSpec } from "./_run-task.ts";
 export { ConnectionPool } from "./_pool.ts";
+export { ForkLimiter } from "./_limiter.ts";
 export { classifyResult, emptyStats, exitCodeFor, recordStatus } from "./_stats.ts";
 export { runWindowed } from "./_window.ts";

@@ -105,6 +105,22 @@ export class Inventory {
     this.reconcile();
   }
 
+  /** Forgets a run-time host (the scripting API's removeHost): out of every group, then out of the inventory. */
+  removeHost(name: string): boolean {
+    if (!this.hosts.has(name)) return false;
+    for (const g of this.groups.values()) {
+      const i = g.hosts.indexOf(name);
+      if (i < 0) continue;
+      g.hosts.splice(i, 1);
+      this.groupHostSets.get(g.name)?.delete(name);
+    }
+    this.hosts.delete(name);
+    this.hostGroupSets.delete(name);
+    if (this.localhostName === name) this.localhostName = undefined;
+    this.hostsCache.clear();
+    return true;
+  }
+
   getHost(name: string): InventoryHost | undefined {
     return this.hosts.get(name) ?? (this.implicitLocalhost?.name === name ? this.implicitLocalhost : undefined);
   }
