@@ -57,11 +57,17 @@ export async function automationOptionsFor(
   io: { cwd: string; env: Readonly<Record<string, string | undefined>>; promptSecret?: PromptSecret },
 ): Promise<AutomationOptions> {
   const a = run.adhoc;
+  if (a.inventoryExplicit && a.inventory.length > 1) {
+    // automation() takes one inventory source (a string[] there is a host list, not several sources).
+    throw new OptionError("OPTION_INVALID", `ftl2 run takes one inventory source, got ${a.inventory.length}: ${a.inventory.join(", ")}`, {
+      hint: "put the sources in one directory and pass -i DIR",
+    });
+  }
   const extraVars = await parseExtraVars(a.extraVars, io.cwd);
   const { becomePassword } = await collectSecrets(a, io.promptSecret, io.env);
   return {
     // Without -i (or ANSIBLE_INVENTORY) a script runs on the implicit localhost, not /etc/ansible/hosts.
-    inventory: a.inventoryExplicit ? a.inventory : undefined,
+    inventory: a.inventoryExplicit ? a.inventory[0] : undefined,
     extraVars,
     forks: a.forks,
     check: a.checkMode,
