@@ -172,3 +172,13 @@ test("more than one -i is refused (one inventory source per context), exit 5 as 
   expect(r.stderr).toBe("ERROR! ftl2 run takes one inventory source, got 2: a,, b, (hint: put the sources in one directory and pass -i DIR)\n");
   expect(r.code).toBe(5);
 });
+
+test("SIGINT during a call: the call is stopped, contexts closed, exit 99 with ansible's message (in-process)", async () => {
+  const { runFtl2 } = await import("../helpers/cli.ts");
+  file("slow.ts", 'export async function run(ftl: any) {\n  await ftl.local.command({ cmd: "sleep 20" });\n  return 0;\n}\n');
+  const t0 = Date.now();
+  const r = await runFtl2(["run", "slow.ts"], { cwd: dir, env: { ANSIBLE_NOCOLOR: "1" }, signal: { name: "SIGINT", afterMs: 400 } });
+  expect(Date.now() - t0).toBeLessThan(10_000);
+  expect(r.stderr).toEndWith("\n[ERROR]: User interrupted execution\n");
+  expect(r.code).toBe(99);
+});
