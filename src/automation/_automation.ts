@@ -40,8 +40,13 @@ export async function automation(options?: AutomationOptions): Promise<Ftl> {
   const become: BecomeOptions | undefined = o.become === true ? {} : o.become === false ? undefined : o.become;
   const pw = become?.password;
   const bindings = o.secretBindings ?? {};
-  const names = [...new Set([...(o.secrets ?? []), ...boundSecretNames(bindings), ...(pw && !(pw instanceof Secret) ? [pw.secret] : [])])];
-  const secrets = readSecrets(names, env);
+  const listed = o.secrets ?? [];
+  const unlisted = (names: string[]) => names.filter((n) => !listed.includes(n));
+  const secrets = {
+    ...readSecrets(listed, env),
+    ...readSecrets(unlisted(boundSecretNames(bindings)), env, "secretBindings"),
+    ...readSecrets(unlisted(pw && !(pw instanceof Secret) ? [pw.secret] : []), env, "become.password"),
+  };
   for (const s of Object.values(secrets)) masker.add(s);
   const becomePassword = pw instanceof Secret ? pw : pw ? secrets[pw.secret] : undefined;
   if (becomePassword) masker.add(becomePassword);
@@ -80,6 +85,6 @@ export async function automation(options?: AutomationOptions): Promise<Ftl> {
       core.onClose(() => signal.removeEventListener("abort", onAbort));
     }
   }
-  if (o.handleSignals ?? signal === undefined) core.onClose(closeOnSignals(() => core.close("interrupted by a signal")));
+  if (o.handleSignals ?? signal === undefined) core.onClose(closeOnSignals(() => core.closeBySignal()));
   return createFtl(core);
 }

@@ -46,6 +46,7 @@ export class ContextCore {
   readonly #prepared = new Map<string, Promise<PreparedModule>>();
   readonly #onClose: (() => void)[] = [];
   #closed: Promise<void> | undefined;
+  #bySignal = false;
 
   constructor(setup: ContextSetup) {
     this.#s = setup;
@@ -66,6 +67,12 @@ export class ContextCore {
 
   get closed(): boolean {
     return this.#closed !== undefined;
+  }
+
+  /** Closes the context because of SIGINT/SIGTERM: running calls never settle, the process ends by the signal. */
+  closeBySignal(): Promise<void> {
+    this.#bySignal = true;
+    return this.close("interrupted by a signal");
   }
 
   close(reason = "the automation context was closed"): Promise<void> {
@@ -137,7 +144,12 @@ export class ContextCore {
         },
       });
       const results = hostNames.flatMap((h) => byHost.get(h) ?? []);
-      if (outcome.canceled) throw new CanceledError(`${module} on ${pattern} was canceled: ${reasonOf(this.#abort.signal)}`);
+      if (outcome.canceled) {
+        // The process is about to end by the signal (_signals.ts): a rejection now would let the script's
+        // top level fail (exit 1) before the gates are shut and the signal is raised again.
+        if (this.#bySignal) await new Promise<never>(() => {});
+        throw new CanceledError(`${module} on ${pattern} was canceled: ${reasonOf(this.#abort.signal)}`);
+      }
       if (failFast && results.some((r) => !r.ok)) throw new AutomationFailedError(module, pattern, results);
       return results;
     } catch (e) {
