@@ -4,8 +4,9 @@
 // script error (`ERROR! file:line:col: message`), 99 when interrupted, with every gate closed first.
 import { EXIT, describeError, exitCodeForError } from "../adhoc/index.ts";
 import * as api from "../automation/index.ts";
-import { AutomationFailedError, automation, type AutomationOptions, type Ftl } from "../automation/index.ts";
-import { callScript, loadScript, registerScriptModule, setScriptAutomation } from "../automation/_script.ts";
+import {
+  AutomationFailedError, automation, callScript, loadScript, registerScriptModule, setScriptAutomation, type AutomationOptions, type Ftl,
+} from "../automation/index.ts";
 import { FtlError, OptionError } from "../errors.ts";
 import type { EngineEvent } from "../events/index.ts";
 import { exitCodeFor } from "../executor/index.ts";

@@ -5,8 +5,9 @@
 // error event at the script's file:line, rc 1; cancel and job_timeout abort every context (rc 254).
 import { basename } from "node:path";
 import * as api from "../automation/index.ts";
-import { automation, type AutomationOptions, type Ftl, type ScriptRunner } from "../automation/index.ts";
-import { callScript, loadScript, registerScriptModule, scriptError, setScriptAutomation } from "../automation/_script.ts";
+import {
+  automation, callScript, loadScript, registerScriptModule, scriptError, setScriptAutomation, type AutomationOptions, type Ftl, type ScriptRunner,
+} from "../automation/index.ts";
 import { describeError } from "../adhoc/index.ts";
 import type { EngineEvent } from "../events/index.ts";
 import { exitCodeFor } from "../executor/index.ts";

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { callScript, loadScript, registerScriptModule, setScriptAutomation } from "../../../src/automation/_script.ts";
 import { FtlError } from "../../../src/errors.ts";
+import * as api from "../../../src/automation/index.ts";
 
 let dir: string;
 const SCRIPTS: Record<string, string> = {
@@ -17,7 +18,7 @@ const SCRIPTS: Record<string, string> = {
   "nothing.js": "const a = 1;\n",
   "default-entry.js": "export default function (ftl) {\n  return Object.keys(ftl.vars).length + 7;\n}\n",
   "virtual-module.ts":
-    'import { automation, marker } from "ftl2";\nexport async function run() {\n  return [typeof automation, marker, await automation({ x: 1 })];\n}\n',
+    'import * as ftl2 from "ftl2";\nexport async function run() {\n  return [Object.keys(ftl2).sort(), await ftl2.automation({ x: 1 })];\n}\n',
   "imports-missing.ts": 'import { nope } from "./not-here.ts";\nexport const run = () => nope;\n',
   "throws-string.ts": 'export function run() {\n  throw "plain string";\n}\n',
 };
@@ -107,12 +108,13 @@ describe("callScript", () => {
 });
 
 describe("the virtual module ftl2", () => {
-  test("scripts import the API from it, and automation() is the front door's when one is set", async () => {
-    await registerScriptModule({ automation: async () => "plain", marker: "m", loadScript });
+  test("scripts import the runtime API from it (not the front doors' helpers); automation() is the front door's when set", async () => {
+    // Registration is once per process (Bun's plugins stay), so this is the same API every front door registers.
+    await registerScriptModule(api);
     setScriptAutomation(async (o) => ({ wrapped: o }));
     try {
       const s = await loadScript("virtual-module.ts", { cwd: dir });
-      expect(await callScript(s, [])).toEqual(["function", "m", { wrapped: { x: 1 } }]);
+      expect(await callScript(s, [])).toEqual([["AutomationFailedError", "Secret", "automation"], { wrapped: { x: 1 } }]);
     } finally {
       setScriptAutomation(undefined);
     }
