@@ -1,4 +1,4 @@
-// dist/ftl2.d.ts: the scripting API's declarations (src/automation/_public.ts and the types it reaches) bundled
+// dist/ftl2.dts: the scripting API's declarations (src/automation/_public.ts and the types it reaches) bundled
 // by tsc into one file, its inner modules renamed under "ftl2/_/" so they cannot clash with a user's own module
 // names, ending with `declare module "ftl2"`. The binary embeds it; `ftl2 types` writes it next to a script.
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ const ENTRY = "automation/_public";
 
 export function buildDts(root: string, outPath: string): void {
   // tsc names the declaration file after --outFile with .d.ts for its extension.
-  const outFile = outPath.replace(/\.d\.ts$/, "") + ".tsc-out.js";
+  const outFile = outPath.replace(/\.d\.ts$|\.dts$/, "") + ".tsc-out.js";
   const raw = outFile.replace(/\.js$/, ".d.ts");
   const tsc = join(root, "node_modules", "typescript", "bin", "tsc");
   const proc = Bun.spawnSync(

@@ -1,7 +1,9 @@
-// `npm run build`: gate/ -> dist/ftl_gate.pyz (deterministic), then `bun build --compile` -> dist/ftl2 with
-// the pyz embedded as an asset and the version and gate hash defined at compile time.
+// `npm run build`: gate/ -> dist/ftl_gate.pyz (deterministic), src/automation/_public.ts -> dist/ftl2.d.ts, then
+// `bun build --compile` -> dist/ftl2 with both embedded as assets and the version and gate hash defined at
+// compile time.
 import { mkdirSync, writeFileSync, renameSync } from "node:fs";
 import { join } from "node:path";
+import { buildDts } from "./build-dts.ts";
 import { buildPyz } from "./build-pyz.ts";
 import pkg from "../package.json" with { type: "json" };
 
@@ -16,6 +18,11 @@ renameSync(pyzPath + ".tmp", pyzPath);
 writeFileSync(join(dist, "ftl_gate.sha256"), pyz.sha256 + "\n");
 console.log(`gate: ${pyz.files.length} files, ${pyz.bytes.length} bytes, sha256 ${pyz.sha256}`);
 
+// The scripting API's declarations, embedded for `ftl2 types` (as .dts: bun would parse a .d.ts entry as code).
+const dtsPath = join(dist, "ftl2.dts");
+buildDts(root, dtsPath);
+console.log(`declarations: ${dtsPath}`);
+
 const outfile = join(dist, "ftl2");
 const proc = Bun.spawnSync(
   [
@@ -24,7 +31,7 @@ const proc = Bun.spawnSync(
     "--asset-naming=[name].[ext]",
     "--define", `FTL2_VERSION=${JSON.stringify(pkg.version)}`,
     "--define", `FTL2_GATE_SHA256=${JSON.stringify(pyz.sha256)}`,
-    join(root, "src", "main.ts"), pyzPath,
+    join(root, "src", "main.ts"), pyzPath, dtsPath,
     "--outfile", outfile + ".tmp",
   ],
   { cwd: root, stdout: "inherit", stderr: "inherit" },

@@ -175,6 +175,6 @@ export function renderAdhocUsage(prog: string): string {
     lines.push(`  ${names}`);
     lines.push(`                        ${o.help}`);
   }
-  lines.push("", "Other commands: ftl2 run SCRIPT, ftl2 worker, ftl2 transmit, ftl2 process, ftl2 inventory --list");
+  lines.push("", "Other commands: ftl2 run SCRIPT, ftl2 types [DIR], ftl2 worker, ftl2 transmit, ftl2 process, ftl2 inventory --list");
   return lines.join("\n") + "\n";
 }

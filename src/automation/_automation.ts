@@ -18,6 +18,7 @@ import { StateFile } from "./_state.ts";
 import type { AutomationOptions, BecomeOptions, Ftl } from "./_types.ts";
 
 type Env = Readonly<Record<string, string | undefined>>;
+type SecretRef = Secret | { secret: string };
 
 function envNumber(env: Env, name: string, fallback: number): number {
   const v = env[name];
@@ -38,18 +39,22 @@ export async function automation(options?: AutomationOptions): Promise<Ftl> {
   const warn = (m: string) => o.onWarning?.(masker.text(m));
 
   const become: BecomeOptions | undefined = o.become === true ? {} : o.become === false ? undefined : o.become;
-  const pw = become?.password;
+  const refs = { becomePassword: become?.password ?? o.becomePassword, password: o.password };
   const bindings = o.secretBindings ?? {};
   const listed = o.secrets ?? [];
   const unlisted = (names: string[]) => names.filter((n) => !listed.includes(n));
+  const named = (ref: SecretRef | undefined): string[] => (ref && !(ref instanceof Secret) ? [ref.secret] : []);
   const secrets = {
     ...readSecrets(listed, env),
     ...readSecrets(unlisted(boundSecretNames(bindings)), env, "secretBindings"),
-    ...readSecrets(unlisted(pw && !(pw instanceof Secret) ? [pw.secret] : []), env, "become.password"),
+    ...readSecrets(unlisted(named(refs.becomePassword)), env, become?.password ? "become.password" : "becomePassword"),
+    ...readSecrets(unlisted(named(refs.password)), env, "password"),
   };
   for (const s of Object.values(secrets)) masker.add(s);
-  const becomePassword = pw instanceof Secret ? pw : pw ? secrets[pw.secret] : undefined;
-  if (becomePassword) masker.add(becomePassword);
+  const resolve = (ref: SecretRef | undefined): Secret | undefined => (ref instanceof Secret ? ref : ref ? secrets[ref.secret] : undefined);
+  const becomePassword = resolve(refs.becomePassword);
+  const password = resolve(refs.password);
+  for (const s of [becomePassword, password, o.privateKey]) if (s) masker.add(s);
 
   const inventory = await loadAutomationInventory(o.inventory, cwd, env);
   for (const w of inventory.warnings.splice(0)) warn(w);
@@ -61,6 +66,8 @@ export async function automation(options?: AutomationOptions): Promise<Ftl> {
     remoteUser: o.remoteUser ?? env.ANSIBLE_REMOTE_USER,
     privateKeyFile: o.privateKeyFile ?? (env.ANSIBLE_PRIVATE_KEY_FILE || undefined),
     becomePassword,
+    password,
+    privateKeyText: o.privateKey,
     connectTimeoutSec: o.connectTimeoutSec ?? envNumber(env, "ANSIBLE_TIMEOUT", 10),
     hostKeyChecking: o.hostKeyChecking ?? (hkc ? (toBool(hkc) ?? true) : true),
     become: become !== undefined,

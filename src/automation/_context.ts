@@ -85,8 +85,9 @@ export class ContextCore {
   }
 
   /** The hosts a pattern selects now, inventory order; selection warnings go to onWarning. */
-  select(pattern: string, quiet = false): string[] {
-    const sel = selectHosts(this.inventory, pattern, { cwd: this.#s.defaults.cwd });
+  select(pattern: string, quiet = false, local = false): string[] {
+    const limit = local || this.#s.options.limit === undefined ? undefined : [this.#s.options.limit];
+    const sel = selectHosts(this.inventory, pattern, { cwd: this.#s.defaults.cwd, limit });
     if (quiet) return sel.hosts;
     for (const w of sel.warnings) this.#s.warn(this.#s.masker.text(w));
     if (sel.hosts.length === 0) {
@@ -106,7 +107,8 @@ export class ContextCore {
     });
   }
 
-  async call(pattern: string, module: string, input: unknown, options: unknown): Promise<HostResult[]> {
+  /** `local`: ftl.local's call, which --limit does not narrow (the controller is not an inventory host). */
+  async call(pattern: string, module: string, input: unknown, options: unknown, local = false): Promise<HostResult[]> {
     const masker = this.#s.masker;
     try {
       if (this.closed) {
@@ -116,7 +118,7 @@ export class ContextCore {
       }
       if (typeof module !== "string" || module === "") throw new OptionError("OPTION_INVALID", `module name must be a non-empty string, got ${typeof module}`);
       const opts = checkCallOptions(module, options);
-      const hostNames = this.select(pattern);
+      const hostNames = this.select(pattern, false, local);
       if (hostNames.length === 0) return [];
       const args = this.#args(module, input);
       const prepared = await this.#prepare(module);

@@ -19,8 +19,13 @@ const inventory: Check = (v) =>
   typeof v === "string" || isObj(v) || (Array.isArray(v) && v.every((x) => typeof x === "string"))
     ? undefined
     : "a path, an INI text, a host list (string[]) or an inventory object";
-const signal: Check = (v) => (v instanceof AbortSignal ? undefined : "an AbortSignal");
+const signal: Check = (v) =>
+  isObj(v) && typeof v.aborted === "boolean" && typeof v.addEventListener === "function" && typeof v.removeEventListener === "function"
+    ? undefined
+    : "an AbortSignal";
 const secretRef = (v: unknown): boolean => v instanceof Secret || (isObj(v) && Object.keys(v).length === 1 && typeof v.secret === "string");
+const secretOption: Check = (v) => (secretRef(v) ? undefined : "a Secret or { secret: NAME }");
+const secretValue: Check = (v) => (v instanceof Secret ? undefined : "a Secret");
 const become: Check = (v) => {
   if (typeof v === "boolean") return undefined;
   const want = "true/false or { method?, user?, password? } (password: a Secret or { secret: NAME })";
@@ -40,7 +45,8 @@ const bindings: Check = (v) => {
 };
 
 const OPTIONS: Record<keyof AutomationOptions, Check> = {
-  inventory, extraVars: record, forks, check: bool, diff: bool, failFast: bool, become, remoteUser: str,
+  inventory, extraVars: record, forks, check: bool, diff: bool, failFast: bool, become, limit: str, password: secretOption,
+  becomePassword: secretOption, privateKey: secretValue, remoteUser: str,
   privateKeyFile: str, hostKeyChecking: bool, connectTimeoutSec: positive, secrets: strList, secretBindings: bindings,
   stateFile: str, onEvent: fn, onWarning: fn, signal, handleSignals: bool, cwd: str, env, modulePaths: strList,
   collectionsPaths: strList,

@@ -39,7 +39,7 @@ function makeTarget(core: ContextCore, pattern: string, named: boolean): Target 
 
 function makeLocal(core: ContextCore): LocalTarget {
   const call: Call = async (module, args, options) => {
-    const [r] = await core.call("localhost", module, args, options);
+    const [r] = await core.call("localhost", module, args, options, true);
     if (!r) throw new FtlError("INTERNAL", `${module} on localhost gave no result`);
     return r;
   };

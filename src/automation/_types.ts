@@ -40,6 +40,14 @@ export interface AutomationOptions {
   failFast?: boolean;
   /** Run the gates as another user (true = sudo to root). */
   become?: boolean | BecomeOptions;
+  /** As `--limit`: every call's hosts are also narrowed to this pattern (`ftl.local` excepted). */
+  limit?: string;
+  /** SSH password (ansible_password wins); a Secret, or the name of a secret listed in `secrets`. */
+  password?: Secret | { secret: string };
+  /** Become password for hosts where become is on (here or by ansible_become); `become.password` wins. */
+  becomePassword?: Secret | { secret: string };
+  /** A private key's text, used from memory and never written to disk (AWX's machine credential). */
+  privateKey?: Secret;
   /** Remote user when the inventory does not name one (ansible_user wins). */
   remoteUser?: string;
   privateKeyFile?: string;

@@ -3,6 +3,7 @@
 export { automation } from "./_automation.ts";
 export { AutomationFailedError } from "./_results.ts";
 export { Secret } from "../secret.ts";
+export { FtlError } from "../errors.ts";
 // For the front doors (ftl2 run, worker script jobs); not part of the `ftl2` module scripts import.
 export { callScript, loadScript, registerScriptModule, scriptError, setScriptAutomation, type LoadedScript } from "./_script.ts";
 export type {

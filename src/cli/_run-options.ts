@@ -8,7 +8,7 @@ import { OptionError } from "../errors.ts";
 import { parseExtraVars } from "../inventory/index.ts";
 
 const SHARED = [
-  "help", "verbosity", "inventory", "forks", "remote_user", "timeout", "private_key_file", "become", "become_method", "become_user",
+  "help", "verbosity", "inventory", "subset", "forks", "remote_user", "timeout", "private_key_file", "ask_pass", "connection_password_file", "become", "become_method", "become_user",
   "become_ask_pass", "become_password_file", "check", "diff", "extra_vars", "module_path", "fail_fast",
 ];
 
@@ -64,16 +64,18 @@ export async function automationOptionsFor(
     });
   }
   const extraVars = await parseExtraVars(a.extraVars, io.cwd);
-  const { becomePassword } = await collectSecrets(a, io.promptSecret, io.env);
+  const { password, becomePassword } = await collectSecrets(a, io.promptSecret, io.env);
   return {
     // Without -i (or ANSIBLE_INVENTORY) a script runs on the implicit localhost, not /etc/ansible/hosts.
     inventory: a.inventoryExplicit ? a.inventory[0] : undefined,
     extraVars,
+    limit: a.limit,
     forks: a.forks,
     check: a.checkMode,
     diff: a.diffMode,
     failFast: a.failFast,
     become: a.become ? { method: a.becomeMethod, user: a.becomeUser ?? "root", password: becomePassword } : undefined,
+    password,
     remoteUser: a.remoteUser,
     privateKeyFile: a.privateKeyFile,
     connectTimeoutSec: a.connectTimeout > 0 ? a.connectTimeout : undefined,

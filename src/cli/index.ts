@@ -3,6 +3,7 @@
 import { runAdhocCommand } from "./adhoc.ts";
 import { RUNNER_COMMANDS, runRunnerCommand } from "./runner.ts";
 import { runScriptCommand } from "./run.ts";
+import { runTypesCommand } from "./types.ts";
 import type { CliIO } from "./_io.ts";
 import { RUNNER_VERSION } from "../runner/index.ts";
 
@@ -20,6 +21,7 @@ export async function runCli(io: CliIO): Promise<number> {
     return runRunnerCommand(io, io.argv);
   }
   if (io.argv[0] === "run") return runScriptCommand(io);
+  if (io.argv[0] === "types") return runTypesCommand(io);
   if ((RUNNER_COMMANDS as readonly string[]).includes(io.argv[0] ?? "")) return runRunnerCommand(io, io.argv);
   return runAdhocCommand(io);
 }

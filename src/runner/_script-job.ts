@@ -13,6 +13,7 @@ import type { EngineEvent } from "../events/index.ts";
 import { exitCodeFor } from "../executor/index.ts";
 import { maskSecrets, type Secret } from "../secret.ts";
 import type { RunnerJob } from "./_job-spec.ts";
+import { answerPrompt } from "./_passwords.ts";
 import { PlaybookEventBuilder } from "./_playbook-events.ts";
 import { RC_CANCELED, runAdhocJob, type JobOutcome, type RunJobIO } from "./_run-job.ts";
 
@@ -41,8 +42,15 @@ export async function runScriptJob(job: RunnerJob, io: RunJobIO): Promise<JobOut
   const script = job.script as string;
   const events = new PlaybookEventBuilder({ ident: job.ident, env: job.env, now: io.now, playbook: basename(script), verbosity: 0, emit: io.emit });
   const contexts: Ftl[] = [];
+  // The machine credential: its key from memory, and passwords only where AWX sent a real answer (it sends
+  // every prompt, most with an empty answer).
+  const answer = (prompt: string) => {
+    const s = answerPrompt(job.passwords, prompt);
+    return s && s.reveal() !== "" ? s : undefined;
+  };
   const base: AutomationOptions = {
     inventory: job.inventory, extraVars: job.extravars, cwd: job.cwd, env: job.env, signal: io.signal, handleSignals: false,
+    privateKey: job.sshKey, password: answer("SSH password:"), becomePassword: answer("BECOME password:"),
   };
   const runner: ScriptRunner = {
     async automation(options?: AutomationOptions): Promise<Ftl> {

@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { transmitAwxJob } from "../helpers/real-runner.ts";
+import { startSshd, type SshFixture } from "../helpers/sshd.ts";
 
 const BIN = join(import.meta.dir, "..", "..", "dist", "ftl2");
 const LOCAL = "ansible_connection=local ansible_python_interpreter=/usr/bin/python3";
@@ -28,12 +29,12 @@ interface Processed {
   events: Record<string, unknown>[];
 }
 
-function runJob(script: string, kwargs: Record<string, unknown>, env: Record<string, string> = {}): Processed {
+function runJob(script: string, kwargs: Record<string, unknown>, env: Record<string, string> = {}, from = src): Processed & { output: string } {
   const scriptPath = join(work, `${Math.random().toString(36).slice(2)}-${script.split("\n")[0]!.length}.ts`);
   writeFileSync(scriptPath, script);
   const pdd = join(work, "pdd");
   const envvars = { FTL2_SCRIPT: scriptPath, ...((kwargs.envvars as Record<string, string> | undefined) ?? {}) };
-  const stream = transmitAwxJob(src, pdd, { ident: "j", ...kwargs, envvars: kwargs.playbook ? kwargs.envvars : envvars });
+  const stream = transmitAwxJob(from, pdd, { ident: "j", ...kwargs, envvars: kwargs.playbook ? kwargs.envvars : envvars });
   const w = spawnSync(BIN, ["worker", `--private-data-dir=${pdd}`], { input: stream, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
   expect(w.stderr.toString()).toBe("");
   const out = join(work, "processed");
@@ -46,7 +47,8 @@ function runJob(script: string, kwargs: Record<string, unknown>, env: Record<str
     .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10))
     .map((f) => JSON.parse(readFileSync(join(evDir, f), "utf8")) as Record<string, unknown>);
   rmSync(pdd, { recursive: true, force: true });
-  return { status: readFileSync(join(art, "status"), "utf8"), rc: readFileSync(join(art, "rc"), "utf8"), events };
+  const all = readdirSync(art, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => readFileSync(join(d.parentPath, d.name), "utf8"));
+  return { status: readFileSync(join(art, "status"), "utf8"), rc: readFileSync(join(art, "rc"), "utf8"), events, output: `${w.stdout.toString()}${all.join("")}` };
 }
 
 const names = (p: Processed) => p.events.map((e) => e.event);
@@ -124,5 +126,32 @@ describe("worker script jobs through the real ansible-runner", () => {
     expect(p.status).toBe("successful");
     expect(data(p.events[0]!).playbook).toBe("main.ts");
     expect(names(p)).toContain("runner_on_ok");
+  });
+});
+
+describe("worker script jobs on sshd hosts", () => {
+  let sshd: SshFixture;
+  let sshSrc: string;
+  beforeAll(async () => {
+    sshd = await startSshd({ hosts: 2 });
+    sshSrc = join(work, "ssh-src");
+    mkdirSync(join(sshSrc, "inventory"), { recursive: true });
+    const lines = sshd.hosts.map((h) => `${h.name} ansible_host=${h.address} ansible_port=${h.port} ansible_user=root ansible_python_interpreter=/usr/bin/python3`);
+    writeFileSync(join(sshSrc, "inventory", "hosts"), `[sshd]\n${lines.join("\n")}\n`);
+  });
+  afterAll(async () => await sshd?.stop());
+
+  test("the job's ssh_key (AWX's machine credential) reaches the script's contexts from memory, never in the stream or artifacts", () => {
+    const key = sshd.clientKeyText;
+    const p = runJob(
+      "export async function run(_i: string, _e: unknown, runner: any) {\n  const ftl = await runner.automation();\n  await ftl.sshd.ping();\n}\n",
+      { ssh_key: key, envvars: { ANSIBLE_HOST_KEY_CHECKING: "False" } }, {}, sshSrc,
+    );
+    expect(p.status).toBe("successful");
+    expect(p.events.filter((e) => e.event === "runner_on_ok").map((e) => data(e).host).sort()).toEqual(sshd.hosts.map((h) => h.name).sort());
+    const body = key.split("\n").filter((l) => l && !l.startsWith("-----"))[1]!;
+    // transmit's stream carries the key by design (AWX sends it); the worker's answer and the artifacts never do.
+    expect(p.output).toContain("runner_on_ok");
+    expect(p.output).not.toContain(body);
   });
 });

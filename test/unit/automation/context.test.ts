@@ -39,6 +39,15 @@ describe("targets", () => {
     expect(ftl.hosts()).toEqual(ftl.all.hosts());
   }, 20_000);
 
+  test("limit narrows every call as --limit does (the oracle's --list-hosts), but not ftl.local", async () => {
+    await using ftl = await open({ limit: "w2:db-1" });
+    for (const pattern of ["all", "web", "prod:&db"]) {
+      const oracle = runAnsible([pattern, "-i", invPath, "--limit", "w2:db-1", "--list-hosts"]).stdout.split("\n").slice(1).map((l) => l.trim()).filter(Boolean);
+      expect({ pattern, hosts: (await ftl.run(pattern, "ping")).map((r) => r.host) }).toEqual({ pattern, hosts: oracle });
+    }
+    expect((await ftl.local.ping()).host).toBe("localhost");
+  }, 30_000);
+
   test("a call runs on every host of the target; results come in inventory order with typed fields", async () => {
     await using ftl = await open();
     const rs = await ftl.web!.ping();

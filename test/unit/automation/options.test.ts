@@ -27,6 +27,10 @@ describe("automation() options", () => {
       [{ secretBindings: { uri: { url_password: 1 } } }, 'automation(): option secretBindings must be an object of module glob -> { argument: secret name }; bad entry "uri", got an object'],
       [{ become: { method: "sudo", pasword: "x" } }, "automation(): option become must be true/false or { method?, user?, password? } (password: a Secret or { secret: NAME }); bad key pasword, got an object"],
       [{ onEvent: true }, "automation(): option onEvent must be a function, got boolean true"],
+      [{ password: "hunter2" }, 'automation(): option password must be a Secret or { secret: NAME }, got "hunter2"'],
+      [{ privateKey: "-----BEGIN" }, 'automation(): option privateKey must be a Secret, got "-----BEGIN"'],
+      [{ limit: "" }, 'automation(): option limit must be a non-empty string, got ""'],
+      [{ signal: {} }, "automation(): option signal must be an AbortSignal, got an object"],
     ];
     for (const [opts, msg] of cases) expect((await failure(automation(opts as never))).message).toBe(msg);
     expect((await failure(automation("x" as never))).message).toBe('automation(): options must be an object, got "x"');

@@ -114,7 +114,7 @@ describe("the virtual module ftl2", () => {
     setScriptAutomation(async (o) => ({ wrapped: o }));
     try {
       const s = await loadScript("virtual-module.ts", { cwd: dir });
-      expect(await callScript(s, [])).toEqual([["AutomationFailedError", "Secret", "automation"], { wrapped: { x: 1 } }]);
+      expect(await callScript(s, [])).toEqual([["AutomationFailedError", "FtlError", "Secret", "automation"], { wrapped: { x: 1 } }]);
     } finally {
       setScriptAutomation(undefined);
     }
