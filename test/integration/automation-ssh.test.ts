@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { AutomationFailedError, automation, type AutomationOptions, type Ftl } from "../../src/automation/index.ts";
 import { startSshd, type SshFixture } from "../helpers/sshd.ts";
+import { ensureUser } from "../helpers/users.ts";
 
 let sshd: SshFixture;
 let home: string;
@@ -24,7 +25,7 @@ async function waitUntil(what: string, ms: number, ok: () => boolean): Promise<v
 }
 
 beforeAll(async () => {
-  sshd = await startSshd({ hosts: 3 });
+  sshd = await startSshd({ hosts: 3, config: ["PasswordAuthentication yes"] });
   home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
   mkdirSync(join(home, ".ssh"));
   writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(sshd.knownHosts));
@@ -134,3 +135,35 @@ test("SIGTERM to a script's process closes every gate, then the process ends by 
   expect(stderr).toBe("");
   expect(readFileSync(join(dir, "seen"), "utf8")).toBe('{"canceled":true}');
 }, 30_000);
+
+describe("passwords from secrets", () => {
+  test("password and becomePassword ({ secret }) log in and sudo as a password-only user; the value appears nowhere", async () => {
+    const PW = "Ftl2-auto-pw!";
+    ensureUser("ftl2pw", { password: PW, sudo: "password" });
+    const h = sshd.hosts[0]!;
+    const seen: unknown[] = [];
+    await using ftl = await automation({
+      inventory: { all: { hosts: { pwhost: { ansible_host: h.address, ansible_port: h.port, ansible_user: "ftl2pw", ansible_python_interpreter: "/usr/bin/python3" } } } },
+      env: { PATH: process.env.PATH, HOME: home, SSH_PW: PW }, handleSignals: false,
+      password: { secret: "SSH_PW" }, becomePassword: { secret: "SSH_PW" }, become: true,
+      onEvent: (e) => seen.push(e), onWarning: (w) => seen.push(w),
+    });
+    const [r] = await ftl.all.command("sh -c 'id -un; echo $SSH_PW; echo Ftl2-auto-pw!'");
+    seen.push(r);
+    expect(r!.ok).toBe(true);
+    expect(String(r!.result.stdout).split("\n")).toEqual(["root", "", "********"]);
+    expect(JSON.stringify(seen)).not.toContain(PW);
+    const wrong = await automation({
+      inventory: `pwhost ansible_host=${h.address} ansible_port=${h.port} ansible_user=ftl2pw`,
+      env: { PATH: process.env.PATH, HOME: home, SSH_PW: "not-it" }, handleSignals: false, password: { secret: "SSH_PW" },
+    });
+    try {
+      const [u] = await wrong.all.ping();
+      expect(u!.unreachable).toBe(true);
+      expect(u!.error).toContain("ftl2pw");
+      expect(u!.error).not.toContain("not-it");
+    } finally {
+      await wrong.close();
+    }
+  }, 30_000);
+});
