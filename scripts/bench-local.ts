@@ -49,6 +49,20 @@ const inv1000 = inventory(1000);
 row(`1000 local hosts, \`-m ping -f 50\` (ftl2 only)`, runs([ftl2, "all", "-i", inv1000, "-m", "ping", "-f", "50"], quick ? 1 : 3));
 row(`1000 local hosts, \`-m command -a true -f 50\` (ftl2 only)`, runs([ftl2, "all", "-i", inv1000, "-m", "command", "-a", "true", "-f", "50"], 1));
 
+// Inventory load and host selection at scale (these used to be timed unit tests; timings belong here).
+const yaml5000 = join(dir, "hosts-5000.yml");
+const yamlLines = ["all:", "  children:"];
+for (let g = 0; g < 10; g++) {
+  yamlLines.push(`    g${g}:`, "      hosts:");
+  for (let h = 0; h < 500; h++) yamlLines.push(`        host-${g}-${h}: {ansible_host: 10.0.${g}.${h % 250}, idx: ${h}}`);
+}
+writeFileSync(yaml5000, yamlLines.join("\n") + "\n");
+row(
+  "5000-host YAML inventory, `all:!g3:&g*[10:4000] --list-hosts`",
+  runs([ftl2, "all:!g3:&g*[10:4000]", "-i", yaml5000, "--list-hosts"], quick ? 2 : 5),
+  runs(["ansible", "all:!g3:&g*[10:4000]", "-i", yaml5000, "--list-hosts"], 1),
+);
+
 const body = [
   `Measured ${new Date().toISOString().slice(0, 10)} on this machine (2 cores, 24 GiB), ansible-core from Debian, \`dist/ftl2\` built by \`npm run build\`.`,
   "Times are wall-clock medians; peak RSS is the controller's maximum resident set (GNU time `%M`; for ansible, its largest process).",
