@@ -1,8 +1,12 @@
 """Module processes: who is alive (so none outlives the gate), killing a process group, collecting output."""
 import os
-import signal
 import threading
 import time
+
+try:
+    import _signal as signal  # the signal module adds enums on top, and importing enum costs every gate start
+except ImportError:
+    import signal
 
 _EXIT_GRACE = 1.0
 
