@@ -1,6 +1,6 @@
 """Module processes: who is alive (so none outlives the gate), killing a process group, collecting output."""
+import _thread
 import os
-import threading
 import time
 
 try:
@@ -15,7 +15,7 @@ class Children(object):
     """Live module processes (each leads its own process group) so none outlives the gate."""
 
     def __init__(self):
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self._pids = set()
         self.closed = False
 

@@ -4,7 +4,7 @@ A frame is 8 lowercase hex ASCII digits giving the byte length of the body, then
 UTF-8 JSON ``[type, data, id]``. No newline. Bodies above the cap are read and thrown away so the
 stream stays in sync; a header that is not hex cannot be resynchronised and ends the session.
 """
-import threading
+import _thread
 
 from . import json_fast
 
@@ -142,7 +142,7 @@ class FrameWriter(object):
 
     def __init__(self, writer, max_frame=DEFAULT_MAX_FRAME):
         self._writer = writer
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self.max_frame = max_frame
 
     def send(self, msg_type, data, msg_id=None):
