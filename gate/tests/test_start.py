@@ -10,7 +10,7 @@ from tests import fake_modules
 from tests.gate_process import SYSTEM_PYTHON, GateProcess, build_pyz, build_zip
 
 # What a gate start must not import: each costs every host at every run (docs/benchmarks.md).
-NOT_AT_START = ("site", "runpy", "json", "re", "enum", "threading", "functools", "zipfile", "hashlib", "subprocess")
+NOT_AT_START = ("site", "runpy", "json", "re", "enum", "threading", "functools", "zipfile", "hashlib", "subprocess", "locale")
 
 
 class StartFromUnpacked(unittest.TestCase):
