@@ -5,9 +5,9 @@ it dies with the gate, and is killed with its group when the request's timeout p
 """
 import os
 import stat
-import subprocess
 
 from .procs import collect, kill_group
+from .spawn import exit_code, spawn
 
 _SBIN = ("/sbin", "/usr/sbin", "/usr/local/sbin")
 
@@ -30,6 +30,11 @@ def make_workdir():
 
 def remove_tree(path):
     """shutil.rmtree(path, ignore_errors=True) without following links."""
+    try:
+        os.rmdir(path)  # what commands usually leave: nothing
+        return
+    except OSError:
+        pass
     for top, dirs, files in os.walk(path, topdown=False):
         for name in files + [d for d in dirs if os.path.islink(os.path.join(top, d))]:
             try:
@@ -73,29 +78,45 @@ def run(argv, ctx, cwd=None, data=None, shell=False):
 
     OSError (no such program) propagates: callers leave that case to the real module.
     """
-    proc = subprocess.Popen(argv, shell=shell, cwd=cwd, close_fds=True, preexec_fn=os.setpgrp,
-                            stdin=subprocess.PIPE if data else None, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE)
+    if shell:
+        argv = ["/bin/sh", "-c", argv]
+    out_r, out_w = os.pipe()
+    err_r, err_w = os.pipe()
+    in_r, in_w = os.pipe() if data else (None, None)
+    try:
+        pid = spawn(argv, cwd, in_r, out_w, err_w)
+    except OSError:
+        for fd in (out_r, err_r, in_w):
+            if fd is not None:
+                os.close(fd)
+        raise
+    finally:
+        for fd in (out_w, err_w, in_r):
+            if fd is not None:
+                os.close(fd)
     children = ctx.children if ctx is not None else None
     if children is not None:
-        children.add(proc.pid)
+        children.add(pid)
     try:
         if data:
             try:
-                proc.stdin.write(data)
-                proc.stdin.close()
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(in_w, view):]
             except OSError:
                 pass  # the command did not read its input, as run_command tolerates
-        out, err, timed_out = collect(proc.pid, proc.stdout.fileno(), proc.stderr.fileno(),
-                                      ctx.timeout if ctx is not None else None)
-        proc.wait()
+            os.close(in_w)
+            in_w = None
+        out, err, timed_out = collect(pid, out_r, err_r, ctx.timeout if ctx is not None else None)
+        _, status = os.waitpid(pid, 0)
     finally:
         if children is not None:
-            children.discard(proc.pid)
-        proc.stdout.close()
-        proc.stderr.close()
-    kill_group(proc.pid, reaped=True)
-    return proc.returncode, out, err, timed_out
+            children.discard(pid)
+        for fd in (out_r, err_r, in_w):
+            if fd is not None:
+                os.close(fd)
+    kill_group(pid, reaped=True)
+    return exit_code(status), out, err, timed_out
 
 
 def timed_out_result(rc, timeout):

@@ -1,8 +1,12 @@
 """Module processes: who is alive (so none outlives the gate), killing a process group, collecting output."""
+import _thread
 import os
-import signal
-import threading
 import time
+
+try:
+    import _signal as signal  # the signal module adds enums on top, and importing enum costs every gate start
+except ImportError:
+    import signal
 
 _EXIT_GRACE = 1.0
 
@@ -11,7 +15,7 @@ class Children(object):
     """Live module processes (each leads its own process group) so none outlives the gate."""
 
     def __init__(self):
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self._pids = set()
         self.closed = False
 
@@ -57,37 +61,36 @@ def collect(pid, out_fd, err_fd, timeout):
     A grandchild that keeps a pipe open after the module exited would block forever, so once the
     module process is gone the pipes get only a short grace.
     """
-    import selectors
+    import select  # poll directly: selectors imports collections, 1 ms more on a native command's first run
     deadline = None if timeout is None else time.monotonic() + timeout
     buffers = {out_fd: [], err_fd: []}
-    sel = selectors.DefaultSelector()
+    poller = select.poll()
     for fd in buffers:
-        sel.register(fd, selectors.EVENT_READ)
+        poller.register(fd, select.POLLIN)
+    reading = set(buffers)
     timed_out = False
     exited_at = None
-    try:
-        while sel.get_map():
-            wait = 0.25
-            if deadline is not None:
-                wait = max(0.0, min(wait, deadline - time.monotonic()))
-            for key, _ in sel.select(wait):
-                data = os.read(key.fd, 65536)
-                if data:
-                    buffers[key.fd].append(data)
-                else:
-                    sel.unregister(key.fd)
-            now = time.monotonic()
-            if deadline is not None and now >= deadline and not timed_out:
-                timed_out = True
-                kill_group(pid)
-                deadline = None
-                exited_at = now
-            if exited_at is None and _has_exited(pid):
-                exited_at = now
-            if exited_at is not None and now - exited_at > _EXIT_GRACE:
-                break
-    finally:
-        sel.close()
+    while reading:
+        wait = 0.25
+        if deadline is not None:
+            wait = max(0.0, min(wait, deadline - time.monotonic()))
+        for fd, _ in poller.poll(wait * 1000):
+            data = os.read(fd, 65536)
+            if data:
+                buffers[fd].append(data)
+            else:
+                poller.unregister(fd)
+                reading.discard(fd)
+        now = time.monotonic()
+        if deadline is not None and now >= deadline and not timed_out:
+            timed_out = True
+            kill_group(pid)
+            deadline = None
+            exited_at = now
+        if exited_at is None and _has_exited(pid):
+            exited_at = now
+        if exited_at is not None and now - exited_at > _EXIT_GRACE:
+            break
     return b"".join(buffers[out_fd]), b"".join(buffers[err_fd]), timed_out
 
 

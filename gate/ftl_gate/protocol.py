@@ -4,8 +4,9 @@ A frame is 8 lowercase hex ASCII digits giving the byte length of the body, then
 UTF-8 JSON ``[type, data, id]``. No newline. Bodies above the cap are read and thrown away so the
 stream stays in sync; a header that is not hex cannot be resynchronised and ends the session.
 """
-import json
-import threading
+import _thread
+
+from . import json_fast
 
 HEADER_SIZE = 8
 DEFAULT_MAX_FRAME = 64 * 1024 * 1024
@@ -68,7 +69,7 @@ def decode_body(body):
     except UnicodeDecodeError as e:
         raise FrameError("bad_json", "frame body is not UTF-8: %s" % e)
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json_fast.loads(text, parse_constant=_reject_constant)
     except ValueError as e:
         raise FrameError("bad_json", "frame body is not JSON: %s" % e)
     if not isinstance(value, list) or len(value) != 3:
@@ -131,7 +132,7 @@ def read_frame(reader, max_frame=DEFAULT_MAX_FRAME):
 
 def encode_frame(msg_type, data, msg_id=None):
     """The bytes of one frame. ``ensure_ascii=False`` keeps unicode bodies compact as UTF-8."""
-    body = json.dumps([msg_type, data, msg_id], ensure_ascii=False, separators=(",", ":"))
+    body = json_fast.dumps([msg_type, data, msg_id])
     raw = body.encode("utf-8", "replace")
     return ("%08x" % len(raw)).encode("ascii") + raw
 
@@ -141,7 +142,7 @@ class FrameWriter(object):
 
     def __init__(self, writer, max_frame=DEFAULT_MAX_FRAME):
         self._writer = writer
-        self._lock = threading.Lock()
+        self._lock = _thread.allocate_lock()
         self.max_frame = max_frame
 
     def send(self, msg_type, data, msg_id=None):

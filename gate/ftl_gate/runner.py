@@ -61,8 +61,19 @@ def module_payload(args, name, check_mode, diff_mode, tmpdir):
     return json.dumps({"ANSIBLE_MODULE_ARGS": merged}).encode("utf-8")
 
 
+def add_site_dirs():
+    """What python -S left out (site-packages, .pth files, sitecustomize), added to the running gate."""
+    if sys.flags.no_site and "site" not in sys.modules:
+        import site
+        site.main()
+
+
 class ModuleRunner(object):
-    def __init__(self, children=None, use_fork=None):
+    def __init__(self, children=None, use_fork=None, add_site=False):
+        # The bootstrap starts the gate with -S for a shorter start on every host (--site-on-use); the modules
+        # it runs still get the site-packages a normal interpreter has, as under ansible.
+        if add_site:
+            add_site_dirs()
         self.children = children if children is not None else Children()
         self.use_fork = hasattr(os, "fork") if use_fork is None else use_fork
         self._fork_lock = threading.Lock()
@@ -153,12 +164,13 @@ class ModuleRunner(object):
 
 
 def _interpreter_flags():
+    """The gate's own isolation flags (-S too, unless the gate was told it only shortens its start)."""
     flags = []
     if sys.flags.isolated:
         flags.append("-I")
     elif sys.flags.ignore_environment:
         flags.append("-E")
-    if sys.flags.no_site:
+    if sys.flags.no_site and "site" not in sys.modules:
         flags.append("-S")
     return flags
 

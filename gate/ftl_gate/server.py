@@ -5,13 +5,13 @@ whole under one lock, matched to requests by id. Put chunks are applied on the r
 the chunks of one file land in the order they were sent.
 
 Start-up cost is paid on every host at every run, so only what a ping needs is imported here: bundles,
-transfers, the module runner and tracebacks are imported on first use, and requests run on plain threads
-(concurrent.futures would pull in logging, queue and typing).
+transfers, the module runner and tracebacks are imported on first use, and requests run on ``_thread``
+threads (threading imports functools and collections: 4 ms of CPU; concurrent.futures would add logging,
+queue and typing).
 """
+import _thread
 import os
 import sys
-import threading
-import time
 
 from . import messages, native, protocol
 from .messages import MessageError
@@ -37,18 +37,29 @@ def default_python_module(name):
     raise MessageError("bad_message", "Module: cannot derive python_module from name %r; send python_module" % name)
 
 
+def _hash_in_name(name):
+    """The sha256 in a name like ``ftl_gate_<sha256>``, else None."""
+    named = name[len("ftl_gate_"):]
+    if name.startswith("ftl_gate_") and len(named) == 64 and all(c in "0123456789abcdef" for c in named):
+        return named
+    return None
+
+
 def compute_gate_hash():
-    """sha256 of the running .pyz (its name says it when uploaded as ftl_gate_<sha256>.pyz), or of the
-    package sources when run from a checkout."""
+    """sha256 of the running .pyz (its name says it when uploaded as ftl_gate_<sha256>.pyz, and so does the
+    directory it unpacked itself to), or of the package sources when run from a checkout."""
     archive = sys.argv[0] if sys.argv else ""
-    if archive and archive.endswith(".pyz"):
-        named = os.path.basename(archive)[len("ftl_gate_"):-len(".pyz")]
-        if os.path.basename(archive).startswith("ftl_gate_") and len(named) == 64 and \
-                all(c in "0123456789abcdef" for c in named):
+    if archive.endswith(".pyz"):
+        named = _hash_in_name(os.path.basename(archive)[:-len(".pyz")])
+        if named:
             return named
         if os.path.isfile(archive):
             from .cache import sha256_file
             return sha256_file(archive)
+    if os.path.basename(archive) == "__main__.py":
+        named = _hash_in_name(os.path.basename(os.path.dirname(os.path.abspath(archive))))
+        if named:
+            return named
     import hashlib
     digest = hashlib.sha256()
     here = os.path.dirname(os.path.abspath(__file__))
@@ -61,20 +72,21 @@ def compute_gate_hash():
 
 
 class Gate(object):
-    def __init__(self, reader, writer, cache=None, runner=None, gate_hash=None, cache_dir=None):
+    def __init__(self, reader, writer, cache=None, runner=None, gate_hash=None, cache_dir=None, site_on_use=False):
         self.reader = reader
         self.out = protocol.FrameWriter(writer)
         self.children = runner.children if runner is not None else Children()
         self._cache = cache
         self._cache_dir = cache_dir
         self._runner = runner
-        self._lazy_lock = threading.Lock()
+        self._site_on_use = site_on_use
+        self._lazy_lock = _thread.allocate_lock()
         self.gate_hash = gate_hash or compute_gate_hash()
         self.max_frame = protocol.DEFAULT_MAX_FRAME
         self.greeted = False
-        self._inflight = set()
-        self._inflight_lock = threading.Lock()
-        self._idle = threading.Condition(self._inflight_lock)
+        self._inflight = 0
+        self._inflight_lock = _thread.allocate_lock()
+        self._idle = _thread.allocate_lock()  # held while any request is in flight
 
     @property
     def cache(self):
@@ -89,7 +101,7 @@ class Gate(object):
         with self._lazy_lock:
             if self._runner is None:
                 from .runner import ModuleRunner
-                self._runner = ModuleRunner(children=self.children)
+                self._runner = ModuleRunner(children=self.children, add_site=self._site_on_use)
             return self._runner
 
     def serve(self):
@@ -130,19 +142,27 @@ class Gate(object):
             self._guarded(self._put, data, msg_id)
         else:
             handler = self._module if msg_type == "Module" else self._get
-            worker = threading.Thread(target=self._worker, args=(handler, data, msg_id))
-            worker.daemon = True
             with self._inflight_lock:
-                self._inflight.add(worker)
-            worker.start()
+                if self._inflight == 0:
+                    self._idle.acquire()
+                self._inflight += 1
+            try:
+                _thread.start_new_thread(self._worker, (handler, data, msg_id))
+            except BaseException:
+                self._done()
+                raise
 
     def _worker(self, handler, data, msg_id):
         try:
             self._guarded(handler, data, msg_id)
         finally:
-            with self._inflight_lock:
-                self._inflight.discard(threading.current_thread())
-                self._idle.notify_all()
+            self._done()
+
+    def _done(self):
+        with self._inflight_lock:
+            self._inflight -= 1
+            if self._inflight == 0:
+                self._idle.release()
 
     def _guarded(self, handler, data, msg_id):
         try:
@@ -255,24 +275,25 @@ class Gate(object):
         return code
 
     def _wait_idle(self, timeout):
-        """Waits until no request is in flight; False when the timeout passed first."""
-        deadline = None if timeout is None else time.monotonic() + timeout
-        with self._idle:
-            while self._inflight:
-                left = None if deadline is None else deadline - time.monotonic()
-                if left is not None and left <= 0:
-                    return False
-                self._idle.wait(left)
+        """Waits until no request is in flight; False when the timeout passed first.
+
+        Only the reading thread starts requests and waits here, so none starts while it waits."""
+        if not self._idle.acquire(True, -1 if timeout is None else max(0.0, timeout)):
+            return False
+        self._idle.release()
         return True
 
 
 def main(argv=None):
     """Entry point: protocol on the original stdin/stdout, which are then taken away from everyone else.
 
+    ``--site-on-use``: the interpreter was started with -S only to start faster; site is imported before
+    the first shipped module runs.
+
     Stray output from imported module_utils or child processes must never reach the protocol stream,
     so fd 1 is pointed at stderr and fd 0 at /dev/null once the protocol has its own copies.
     """
-    import signal
+    from .procs import signal  # _signal where there is one
     try:
         # Under sudo (which forks) the gate is not a session leader; as one, every process it starts keeps
         # its session id, which is how the controller sweeps what a killed gate left behind.
@@ -285,7 +306,9 @@ def main(argv=None):
     os.dup2(devnull, 0)
     os.close(devnull)
     os.dup2(2, 1)
-    gate = Gate(proto_in, proto_out, cache_dir=os.environ.get("FTL_GATE_CACHE_DIR"))
+    argv = sys.argv[1:] if argv is None else argv
+    gate = Gate(proto_in, proto_out, cache_dir=os.environ.get("FTL_GATE_CACHE_DIR"),
+                site_on_use="--site-on-use" in argv)
 
     def on_signal(signum, frame):
         gate.children.kill_all()

@@ -10,6 +10,11 @@ FILES = {
     ),
     # Prints noise around its JSON, as modules with chatty libraries do.
     "tmods/junk.py": "print('hello from a library')\nprint('{\"ok\": true}')\nprint('bye')\n",
+    # Says whether it runs with site's directories (the gate may start with -S).
+    "tmods/sitecheck.py": (
+        "import json, sys\n"
+        "print(json.dumps({'site': 'site' in sys.modules, 'site_dirs': [p for p in sys.path if p.endswith('-packages')]}))\n"
+    ),
     "tmods/crash.py": "raise RuntimeError('kaput')\n",
     "tmods/exit3.py": "import sys\nsys.stderr.write('giving up\\n')\nsys.exit(3)\n",
     # Sleeps; optionally leaves a grandchild running and records its pid in a file first.

@@ -38,5 +38,26 @@ class NativePing(unittest.TestCase):
             self.assertIsNone(native.lookup(name), name)
 
 
+
+class SplitCommand(unittest.TestCase):
+    def test_split_command_is_shlex_split(self):
+        import random
+        import shlex
+        from ftl_gate.mod_command import split_command
+        rand = random.Random(7)
+        chars = "ab c\t\r\n\x0b\x0c\xa0#;|&$*\u00e9'\"\\"
+        for _ in range(3000):
+            line = "".join(rand.choice(chars) for _ in range(rand.randint(0, 12)))
+            try:
+                expected = shlex.split(line)
+            except ValueError:
+                expected = ValueError
+            try:
+                got = split_command(line)
+            except ValueError:
+                got = ValueError
+            self.assertEqual(got, expected, repr(line))
+
+
 if __name__ == "__main__":
     unittest.main()
