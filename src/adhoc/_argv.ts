@@ -4,7 +4,7 @@
 import { OptionError } from "../errors.ts";
 
 type Kind = "flag" | "count" | "store" | "append" | "int";
-interface OptionDef {
+export interface OptionDef {
   dest: string;
   kind: Kind;
   short?: string;
@@ -64,10 +64,10 @@ function label(o: OptionDef): string {
   return [o.short ? `-${o.short}` : undefined, ...o.long].filter(Boolean).join("/");
 }
 
-function findLong(name: string): OptionDef {
-  const exact = ADHOC_OPTIONS.find((o) => o.long.includes(name));
+function findLong(name: string, table: readonly OptionDef[]): OptionDef {
+  const exact = table.find((o) => o.long.includes(name));
   if (exact) return exact;
-  const matches = ADHOC_OPTIONS.flatMap((o) => o.long.filter((l) => l.startsWith(name)).map((l) => ({ o, l })));
+  const matches = table.flatMap((o) => o.long.filter((l) => l.startsWith(name)).map((l) => ({ o, l })));
   const distinct = new Set(matches.map((m) => m.o));
   if (distinct.size === 1) return matches[0]!.o;
   if (distinct.size > 1) {
@@ -76,14 +76,15 @@ function findLong(name: string): OptionDef {
   throw new OptionError("OPTION_INVALID", `unrecognized arguments: ${name}`);
 }
 
-export function parseAdhocArgv(argv: readonly string[]): ParsedArgv {
+/** `table` defaults to the ad-hoc flags; `ftl2 run` passes its own (a subset plus its own flags). */
+export function parseAdhocArgv(argv: readonly string[], table: readonly OptionDef[] = ADHOC_OPTIONS): ParsedArgv {
   const out: ParsedArgv = { args: [] };
   const set = (o: OptionDef, value?: string): void => {
     if (o.conflicts && out[o.conflicts] !== undefined) {
-      const other = ADHOC_OPTIONS.find((x) => x.dest === o.conflicts)!;
+      const other = table.find((x) => x.dest === o.conflicts)!;
       throw new OptionError("OPTION_INVALID", `argument ${label(o)}: not allowed with argument ${label(other)}`);
     }
-    const rival = ADHOC_OPTIONS.find((x) => x.conflicts === o.dest);
+    const rival = table.find((x) => x.conflicts === o.dest);
     if (rival && out[rival.dest] !== undefined) {
       throw new OptionError("OPTION_INVALID", `argument ${label(o)}: not allowed with argument ${label(rival)}`);
     }
@@ -124,7 +125,7 @@ export function parseAdhocArgv(argv: readonly string[]): ParsedArgv {
     }
     if (a.startsWith("--")) {
       const eq = a.indexOf("=");
-      const o = findLong(eq >= 0 ? a.slice(0, eq) : a);
+      const o = findLong(eq >= 0 ? a.slice(0, eq) : a, table);
       if (takesValue(o)) {
         if (eq >= 0) set(o, a.slice(eq + 1));
         else {
@@ -142,7 +143,7 @@ export function parseAdhocArgv(argv: readonly string[]): ParsedArgv {
     if (a.startsWith("-") && a.length > 1 && !/^-\d/.test(a)) {
       for (let j = 1; j < a.length; j++) {
         const ch = a[j] as string;
-        const o = ADHOC_OPTIONS.find((x) => x.short === ch);
+        const o = table.find((x) => x.short === ch);
         if (!o) throw new OptionError("OPTION_INVALID", `unrecognized arguments: ${j === 1 ? a : `-${ch}`}`);
         if (!takesValue(o)) {
           set(o);

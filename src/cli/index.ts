@@ -2,6 +2,7 @@
 // own flags (parsed argparse-style); the other commands are citty commands, one file each.
 import { runAdhocCommand } from "./adhoc.ts";
 import { RUNNER_COMMANDS, runRunnerCommand } from "./runner.ts";
+import { runScriptCommand } from "./run.ts";
 import type { CliIO } from "./_io.ts";
 import { RUNNER_VERSION } from "../runner/index.ts";
 
@@ -18,6 +19,7 @@ export async function runCli(io: CliIO): Promise<number> {
     }
     return runRunnerCommand(io, io.argv);
   }
+  if (io.argv[0] === "run") return runScriptCommand(io);
   if ((RUNNER_COMMANDS as readonly string[]).includes(io.argv[0] ?? "")) return runRunnerCommand(io, io.argv);
   return runAdhocCommand(io);
 }

@@ -5,3 +5,4 @@ export { abridgeResult, dumpResult } from "./_dump.ts";
 export { isNoJsonAction, type DisplayLine, type HostEventView } from "./_lines.ts";
 export { minimalLines } from "./_minimal.ts";
 export { onelineLines } from "./_oneline.ts";
+export { bannerLine, taskBanner, playbookHostLines, recapLines } from "./_playbook.ts";

@@ -4,10 +4,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import type { HostStatus, RunStats } from "../events/index.ts";
 import type { HostResult } from "../executor/index.ts";
-import { cleanCopy, formatError, formatWarning, minimalLines, stringc, type ColorName, type DisplayLine } from "../output/index.ts";
+import { cleanCopy, formatError, formatWarning, minimalLines, type ColorName, type DisplayLine } from "../output/index.ts";
+import { EventSequence, type RunnerEvent } from "./_event-sequence.ts";
 import { pythonIsoTime, pythonSeconds } from "./_py-time.ts";
 
-export type RunnerEvent = Record<string, unknown>;
+export type { RunnerEvent } from "./_event-sequence.ts";
+export { runnerColor } from "./_event-sequence.ts";
 
 export interface AdhocEventOptions {
   ident: string;
@@ -21,23 +23,13 @@ export interface AdhocEventOptions {
   now?: () => Date;
 }
 
-const RESULT_EVENT: Record<HostStatus, string> = {
+export const RESULT_EVENT: Record<HostStatus, string> = {
   ok: "runner_on_ok",
   changed: "runner_on_ok",
   failed: "runner_on_failed",
   unreachable: "runner_on_unreachable",
   skipped: "runner_on_skipped",
 };
-
-function truthy(v: string | undefined): boolean {
-  return v !== undefined && v !== "" && !["0", "false", "no", "off", "n", "f"].includes(v.toLowerCase());
-}
-
-/** ansible-runner runs ansible on a pty, so colour is on unless turned off. */
-export function runnerColor(env: Readonly<Record<string, string | undefined>>): boolean {
-  if (truthy(env.ANSIBLE_NOCOLOR) || env.NO_COLOR) return false;
-  return true;
-}
 
 /**
  * Ansible's task uuids: a random 20-hex-digit prefix per run and a 12-digit object counter
@@ -50,50 +42,25 @@ function taskUuid(): string {
 
 export class AdhocEventBuilder {
   readonly #o: AdhocEventOptions;
-  readonly #color: boolean;
-  readonly #now: () => Date;
-  readonly #pid: number;
+  readonly #seq: EventSequence;
   readonly #playbookUuid = randomUUID();
   readonly #taskUuid = taskUuid();
-  #counter = 0;
-  #line = 0;
 
   constructor(opts: AdhocEventOptions) {
     this.#o = opts;
-    this.#color = runnerColor(opts.env);
-    this.#now = opts.now ?? (() => new Date());
-    this.#pid = opts.pid ?? process.pid;
+    this.#seq = new EventSequence(opts);
   }
 
   get playbookUuid(): string {
     return this.#playbookUuid;
   }
 
-  #stdout(lines: readonly DisplayLine[]): { stdout: string; start_line: number; end_line: number } {
-    const text = lines
-      .map((l) => {
-        const body = l.text.endsWith("\n") ? l.text.slice(0, -1) : l.text;
-        return this.#color && l.color ? stringc(body, l.color) : body;
-      })
-      .join("\n");
-    const start = this.#line;
-    const stdout = text === "" ? "" : text.split("\n").join("\r\n");
-    if (stdout !== "") this.#line += stdout.split("\r\n").length;
-    return { stdout, start_line: start, end_line: this.#line };
-  }
-
   #head(uuid: string, lines: readonly DisplayLine[]): RunnerEvent {
-    return { uuid, counter: ++this.#counter, ...this.#stdout(lines), runner_ident: this.#o.ident };
+    return this.#seq.head(uuid, lines);
   }
 
   #ids(event: string): RunnerEvent {
-    const out: RunnerEvent = { event };
-    const { env } = this.#o;
-    if (env.JOB_ID) out.job_id = Number.parseInt(env.JOB_ID, 10) || 0;
-    if (env.AD_HOC_COMMAND_ID) out.ad_hoc_command_id = Number.parseInt(env.AD_HOC_COMMAND_ID, 10) || 0;
-    if (env.PROJECT_UPDATE_ID) out.project_update_id = Number.parseInt(env.PROJECT_UPDATE_ID, 10) || 0;
-    out.pid = this.#pid;
-    return out;
+    return this.#seq.ids(event);
   }
 
   #task(): RunnerEvent {
@@ -105,9 +72,7 @@ export class AdhocEventBuilder {
 
   /** Text printed outside any task (warnings, errors, -v notes): a `verbose` event. */
   verbose(text: string, color?: ColorName): void {
-    const uuid = randomUUID();
-    const head = this.#stdout([{ text, color }]);
-    this.#o.emit({ event: "verbose", uuid, counter: ++this.#counter, ...head, runner_ident: this.#o.ident, created: pythonIsoTime(this.#now()) });
+    this.#o.emit(this.#seq.verbose([{ text, color }]));
   }
 
   warning(msg: string): void {
@@ -121,7 +86,7 @@ export class AdhocEventBuilder {
   playbookStart(): void {
     const uuid = this.#playbookUuid;
     this.#o.emit({
-      ...this.#head(uuid, []), ...this.#ids("playbook_on_start"), created: pythonIsoTime(this.#now()),
+      ...this.#head(uuid, []), ...this.#ids("playbook_on_start"), created: this.#seq.created(),
       event_data: { playbook: "__adhoc_playbook__", playbook_uuid: uuid, uuid },
     });
   }
@@ -129,7 +94,7 @@ export class AdhocEventBuilder {
   hostStart(host: string): void {
     const uuid = randomUUID();
     this.#o.emit({
-      ...this.#head(uuid, []), ...this.#ids("runner_on_start"), created: pythonIsoTime(this.#now()), parent_uuid: this.#taskUuid,
+      ...this.#head(uuid, []), ...this.#ids("runner_on_start"), created: this.#seq.created(), parent_uuid: this.#taskUuid,
       event_data: { ...this.#task(), host, uuid },
     });
   }
@@ -146,13 +111,13 @@ export class AdhocEventBuilder {
     else if (event === "runner_on_failed") Object.assign(data, { res }, timing, { ignore_errors: null, event_loop: null });
     else Object.assign(data, { res }, timing, { event_loop: null });
     data.uuid = uuid;
-    this.#o.emit({ ...this.#head(uuid, lines), ...this.#ids(event), created: pythonIsoTime(this.#now()), parent_uuid: this.#taskUuid, event_data: data });
+    this.#o.emit({ ...this.#head(uuid, lines), ...this.#ids(event), created: this.#seq.created(), parent_uuid: this.#taskUuid, event_data: data });
   }
 
   stats(stats: RunStats): void {
     const uuid = randomUUID();
     this.#o.emit({
-      ...this.#head(uuid, []), ...this.#ids("playbook_on_stats"), created: pythonIsoTime(this.#now()), parent_uuid: this.#playbookUuid,
+      ...this.#head(uuid, []), ...this.#ids("playbook_on_stats"), created: this.#seq.created(), parent_uuid: this.#playbookUuid,
       event_data: {
         playbook: "__adhoc_playbook__", playbook_uuid: this.#playbookUuid,
         changed: stats.changed, dark: stats.dark, failures: stats.failures, ignored: stats.ignored, ok: stats.ok,

@@ -36,6 +36,8 @@ export interface RunnerJob {
   /** env/extravars merged with the extravars kwarg (the kwarg wins), for script jobs. */
   extravars: Record<string, unknown>;
   inventory?: string;
+  /** A script job: the script to run (FTL2_SCRIPT, or the baked /opt/ftl2/main.ts|js for a playbook job). */
+  script?: string;
 }
 
 /** Every kwarg ansible-runner 2.3's `run()` accepts; the ones marked ignored only matter to containers or logging. */
@@ -175,6 +177,31 @@ function resolveSshKey(kwargs: Record<string, unknown>, pdd: string): Secret | u
 export interface ResolveJobContext {
   privateDataDir: string;
   processEnv: Readonly<Record<string, string | undefined>>;
+  /** Where a baked script (main.ts, then main.js) is looked for when a playbook job names none. Default /opt/ftl2. */
+  scriptDir?: string;
+}
+
+export const DEFAULT_SCRIPT_DIR = "/opt/ftl2";
+
+/**
+ * The script a job runs, if any: FTL2_SCRIPT in the job's env (relative to the private data dir), else for a
+ * playbook job the baked main.ts or main.js. An ad-hoc module job without FTL2_SCRIPT stays ad-hoc.
+ */
+function resolveScript(kwargs: Record<string, unknown>, env: Env, pdd: string, scriptDir: string): string | undefined {
+  const named = env.FTL2_SCRIPT;
+  if (named) {
+    const path = isAbsolute(named) ? named : join(pdd, named);
+    if (!existsSync(path)) throw new RunnerJobError(`FTL2_SCRIPT names ${named}, which does not exist${path === named ? "" : ` (looked for ${path})`}`);
+    return path;
+  }
+  if (kwargs.playbook === undefined || kwargs.playbook === null) return undefined;
+  const baked = ["main.ts", "main.js"].map((f) => join(scriptDir, f)).find((p) => existsSync(p));
+  if (!baked) {
+    throw new RunnerJobError(
+      `playbook jobs run an ftl2 script, and there is none (playbook ${String(kwargs.playbook)}): set FTL2_SCRIPT or install ${join(scriptDir, "main.ts")}`,
+    );
+  }
+  return baked;
 }
 
 /** Checks the kwargs and reads the private data dir; throws RunnerJobError with the job_explanation on bad input. */
@@ -185,14 +212,13 @@ export function resolveRunnerJob(kwargs: Record<string, unknown>, ctx: ResolveJo
   }
   const pdd = ctx.privateDataDir;
   if (!existsSync(pdd) || !statSync(pdd).isDirectory()) throw new RunnerJobError(`private data dir ${pdd} does not exist`);
-  if (kwargs.playbook !== undefined && kwargs.playbook !== null) {
-    throw new RunnerJobError(`playbook jobs are not supported by the ftl2 worker (playbook ${String(kwargs.playbook)}); run ad-hoc commands or an ftl2 script`);
-  }
   if (kwargs.role) throw new RunnerJobError("role jobs are not supported by the ftl2 worker; run ad-hoc commands or an ftl2 script");
   if (kwargs.binary) throw new RunnerJobError(`a custom binary (${String(kwargs.binary)}) is not supported by the ftl2 worker`);
   if (existsSync(join(pdd, "args"))) throw new RunnerJobError("a raw 'args' command line is not supported by the ftl2 worker; send module and module_args");
-  if (typeof kwargs.module !== "string" || kwargs.module === "") {
-    throw new RunnerJobError("the job names no module: the ftl2 worker runs ad-hoc jobs (kwarg 'module')");
+  const env = resolveEnv(kwargs, pdd, ctx.processEnv);
+  const script = resolveScript(kwargs, env, pdd, ctx.scriptDir ?? DEFAULT_SCRIPT_DIR);
+  if (!script && (typeof kwargs.module !== "string" || kwargs.module === "")) {
+    throw new RunnerJobError("the job names no module: the ftl2 worker runs ad-hoc jobs (kwarg 'module') and script jobs (FTL2_SCRIPT)");
   }
   const ident = kwargs.ident === undefined || kwargs.ident === null || kwargs.ident === "" ? randomUUID() : String(kwargs.ident);
   if (ident.includes("/") || ident === "." || ident === "..") throw new RunnerJobError(`ident ${JSON.stringify(ident)} cannot name an artifacts directory`);
@@ -203,13 +229,19 @@ export function resolveRunnerJob(kwargs: Record<string, unknown>, ctx: ResolveJo
     ident,
     privateDataDir: pdd,
     artifactDir: join(artifactRoot, ident),
-    command: buildCommand(kwargs, pdd, inventory),
+    command: script ? scriptCommand(script, inventory) : buildCommand(kwargs, pdd, inventory),
     cwd: pdd,
-    env: resolveEnv(kwargs, pdd, ctx.processEnv),
+    env,
     settings: resolveSettings(kwargs, pdd),
     passwords: compilePasswordPrompts(passwordMap),
     sshKey: resolveSshKey(kwargs, pdd),
     extravars: resolveExtravars(kwargs, pdd),
     inventory,
+    script,
   };
+}
+
+/** What the `starting` line and artifacts/command show for a script job. */
+function scriptCommand(script: string, inventory: string | undefined): string[] {
+  return ["ftl2", "run", script, ...(inventory ? ["-i", inventory] : [])];
 }

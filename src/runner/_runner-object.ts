@@ -11,7 +11,8 @@ import type { RunnerCallbacks, RunnerStatus, StatusData } from "./_api-options.t
 import { hostEventsOf, readArtifactText, readJobEvents, statsFromEvents, type RunnerStats } from "./_artifacts-read.ts";
 import { ArtifactsWriter } from "./_artifacts-writer.ts";
 import type { RunnerJob } from "./_job-spec.ts";
-import { runAdhocJob, type JobOutcome } from "./_run-job.ts";
+import type { JobOutcome } from "./_run-job.ts";
+import { runRunnerJob } from "./_script-job.ts";
 import { JobClock } from "./_worker.ts";
 
 export interface RunnerHooks extends RunnerCallbacks {
@@ -125,7 +126,7 @@ export class Runner {
       artifacts.command({ command: job.command, cwd: job.cwd, env: job.env });
       this.#setStatus("running");
       const writer = artifacts;
-      outcome = await runAdhocJob(job, {
+      outcome = await runRunnerJob(job, {
         signal: clock.ctl.signal,
         transports: this.#hooks.transports,
         emit: (ev) => {

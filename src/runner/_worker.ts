@@ -9,7 +9,8 @@ import { ArtifactsWriter } from "./_artifacts-writer.ts";
 import { extractZip } from "./_extract-zip.ts";
 import { RunnerJobError } from "./_job-error.ts";
 import { resolveRunnerJob, type RunnerJob } from "./_job-spec.ts";
-import { RC_CANCELED, runAdhocJob, type JobOutcome } from "./_run-job.ts";
+import { RC_CANCELED, type JobOutcome } from "./_run-job.ts";
+import { runRunnerJob } from "./_script-job.ts";
 import { EXTRACT_FAILED, StreamInputError } from "./_stream-error.ts";
 import { StreamWriter } from "./_stream-writer.ts";
 import { readWorkerInput, resolveKwargPaths } from "./_worker-input.ts";
@@ -20,6 +21,8 @@ export interface WorkerOptions {
   /** --delete: remove the private data dir before the job and again at exit. */
   delete?: boolean;
   keepaliveSeconds?: number;
+  /** Where a playbook job's baked script is looked for (default env FTL2_SCRIPT_DIR, else /opt/ftl2). */
+  scriptDir?: string;
 }
 
 export interface WorkerIO {
@@ -94,7 +97,7 @@ async function prepare(opts: WorkerOptions, io: WorkerIO, pdd: string): Promise<
       throw e instanceof StreamInputError ? e : new StreamInputError(EXTRACT_FAILED, e instanceof Error ? (e.stack ?? e.message) : String(e));
     }
   }
-  return resolveRunnerJob(resolveKwargPaths(input.kwargs, pdd), { privateDataDir: pdd, processEnv: io.env });
+  return resolveRunnerJob(resolveKwargPaths(input.kwargs, pdd), { privateDataDir: pdd, processEnv: io.env, scriptDir: opts.scriptDir ?? (io.env.FTL2_SCRIPT_DIR || undefined) });
 }
 
 /** Runs one worker job; resolves to the exit code (the job's rc; 0 after an error status, as the real worker). */
@@ -132,7 +135,7 @@ async function runJob(job: RunnerJob, io: WorkerIO, out: StreamWriter): Promise<
   const clock = new JobClock(job, io.signal);
   let outcome: JobOutcome;
   try {
-    outcome = await runAdhocJob(job, {
+    outcome = await runRunnerJob(job, {
       signal: clock.ctl.signal,
       transports: io.transports,
       emit: (ev) => {

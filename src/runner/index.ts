@@ -19,10 +19,13 @@ export { parseProcessArgv, runProcessCommand, type ProcessCommandOptions } from 
 export { workerInfo, ensureRunnerUuid, RUNNER_VERSION } from "./_worker-info.ts";
 export { cleanupPrivateDataDirs, parseCleanupArgv, pyGlob, type CleanupOptions, type CleanupResult } from "./_cleanup.ts";
 // The job side: resolution of a job from kwargs and the private data dir, and its events.
-export { resolveRunnerJob, type RunnerJob, type RunnerSettings, type ResolveJobContext } from "./_job-spec.ts";
+export { resolveRunnerJob, DEFAULT_SCRIPT_DIR, type RunnerJob, type RunnerSettings, type ResolveJobContext } from "./_job-spec.ts";
 export { RunnerJobError } from "./_job-error.ts";
 export { AdhocEventBuilder, runnerColor, type RunnerEvent } from "./_adhoc-events.ts";
 export { runAdhocJob, RC_CANCELED, type JobOutcome, type JobStatus, type RunJobIO } from "./_run-job.ts";
+export { runRunnerJob, runScriptJob } from "./_script-job.ts";
+export { PlaybookEventBuilder, type PlaybookEventOptions } from "./_playbook-events.ts";
+export { EventSequence, type EventSequenceOptions } from "./_event-sequence.ts";
 export { runWorker, type WorkerIO, type WorkerOptions } from "./_worker.ts";
 export { parseArgs, type OptDef, type ParsedArgs } from "./_argparse.ts";
 // The library API: run, runAsync, initRunner and the Runner, as ansible-runner's Python interface.

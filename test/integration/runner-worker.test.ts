@@ -187,7 +187,7 @@ describe("cancel and timeouts (Receptor's contract)", () => {
 describe("bad jobs: an error status with the reason, then eof; nothing outside the private data dir", () => {
   const cases: [string, (pdd: string) => Record<string, unknown>, RegExp, ((dir: string) => void)?][] = [
     ["unknown kwarg", (pdd) => ({ ...awxKwargs(pdd, "ping", ""), bogus_option: 1 }), /unknown kwarg 'bogus_option'/],
-    ["playbook job", (pdd) => ({ ident: 3, playbook: "site.yml", inventory: join(pdd, "inventory", "hosts") }), /playbook jobs are not supported by the ftl2 worker/],
+    ["playbook job", (pdd) => ({ ident: 3, playbook: "site.yml", inventory: join(pdd, "inventory", "hosts") }), /playbook jobs run an ftl2 script, and there is none/],
     ["unbalanced quote in env/cmdline", (pdd) => awxKwargs(pdd, "ping", ""), /env\/cmdline is not a valid shell command line/, (d) => writeFileSync(join(d, "env", "cmdline"), "-u 'root all")],
     ["env/settings that is not a mapping", (pdd) => awxKwargs(pdd, "ping", ""), /env\/settings must hold a mapping/, (d) => writeFileSync(join(d, "env", "settings"), "[1, 2]")],
     ["job_timeout that is not a number", (pdd) => awxKwargs(pdd, "ping", ""), /job_timeout must be a non-negative number/, (d) => writeFileSync(join(d, "env", "settings"), '{"job_timeout": "soon"}')],

@@ -50,7 +50,7 @@ describe("bad options are thrown before the job starts", () => {
   });
 
   test("a playbook, a role", () => {
-    expectInputError(() => initRunner(opts({ module: undefined, playbook: "site.yml" })), /playbook jobs are not supported/);
+    expectInputError(() => initRunner(opts({ module: undefined, playbook: "site.yml" })), /playbook jobs run an ftl2 script, and there is none/);
     expectInputError(() => initRunner(opts({ role: "web" })), /role jobs are not supported/);
   });
 

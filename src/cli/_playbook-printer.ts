@@ -1,0 +1,73 @@
+// Prints a script's module calls as ansible-playbook's default callback does, from the engine events: a task
+// banner per call, a line per host result (again under a fresh banner when concurrent calls interleave), and
+// the PLAY RECAP over every call at the end. Results go to stdout, warnings to stderr, as ansible's.
+import type { EngineEvent, RunStats } from "../events/index.ts";
+import { emptyStats, recordStatus } from "../executor/index.ts";
+import { cleanCopy, columnsFor, formatError, formatWarning, playbookHostLines, recapLines, stringc, taskBanner, type DisplayLine } from "../output/index.ts";
+import type { CliIO } from "./_io.ts";
+import { useColor } from "./_printer.ts";
+
+export class PlaybookPrinter {
+  readonly #io: CliIO;
+  readonly #verbosity: number;
+  readonly #color: boolean;
+  readonly #columns: number;
+  readonly #modules = new Map<string, string>();
+  readonly #warned = new Set<string>();
+  #lastBanner: string | undefined;
+  readonly stats: RunStats = emptyStats();
+
+  constructor(io: CliIO, verbosity: number) {
+    this.#io = io;
+    this.#verbosity = verbosity;
+    this.#color = useColor(io);
+    this.#columns = columnsFor(io.stdout.isTTY === true, io.stdout.columns);
+  }
+
+  #write(line: DisplayLine): void {
+    const text = line.text.endsWith("\n") ? line.text.slice(0, -1) : line.text;
+    const body = this.#color && line.color ? stringc(text, line.color) : text;
+    (line.stderr ? this.#io.stderr : this.#io.stdout).write(body + "\n");
+  }
+
+  #banner(runId: string): void {
+    this.#lastBanner = runId;
+    this.#write(taskBanner(this.#modules.get(runId) ?? "", this.#columns));
+  }
+
+  /** The context's onEvent. */
+  readonly onEvent = (ev: EngineEvent): void => {
+    switch (ev.type) {
+      case "run_start":
+        this.#modules.set(ev.runId, ev.module);
+        this.#banner(ev.runId);
+        break;
+      case "module_complete": {
+        recordStatus(this.stats, ev.host, ev.status);
+        if (this.#lastBanner !== ev.runId) this.#banner(ev.runId);
+        const view = { host: ev.host, status: ev.status, result: cleanCopy(ev.result), action: ev.module };
+        for (const l of playbookHostLines(view, this.#verbosity)) this.#write(l);
+        break;
+      }
+      default:
+        break;
+    }
+  };
+
+  warn(msg: string): void {
+    const text = formatWarning(msg, columnsFor(this.#io.stderr.isTTY === true, this.#io.stderr.columns));
+    if (this.#warned.has(text)) return;
+    this.#warned.add(text);
+    this.#write({ text, color: "warn", stderr: true });
+  }
+
+  error(msg: string): void {
+    this.#write({ text: formatError(msg), color: "error", stderr: true });
+  }
+
+  /** The PLAY RECAP, when any call ran. */
+  recap(): void {
+    if (Object.keys(this.stats.processed).length === 0) return;
+    for (const l of recapLines(this.stats, { color: this.#color, columns: this.#columns })) this.#write(l);
+  }
+}
