@@ -1,7 +1,7 @@
 // The scripts in examples/ run by the compiled binary (`dist/ftl2 run`, `npm run build` first) against real
 // sshd hosts on loopback. Each host has files of its own under one path (sshd.ts `ownDir`), as separate
 // machines would, so the tests read each host's real effects; a second run must change nothing.
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +12,8 @@ import { startSshd, type SshFixture } from "../helpers/sshd.ts";
 const ROOT = join(import.meta.dir, "..", "..");
 const BIN = join(ROOT, "dist", "ftl2");
 const example = (name: string) => join(ROOT, "examples", name);
+// Each test runs the binary several times against sshd hosts: seconds on a quiet machine, more on a loaded one.
+setDefaultTimeout(60_000);
 
 let sshd: SshFixture;
 let work: string;
@@ -39,7 +41,7 @@ beforeAll(async () => {
     "[web]", ...WEB.map(line), "[db]", ...DB.map(line), "[all:vars]",
     `ansible_user=root\nansible_ssh_private_key_file=${sshd.clientKey}\nansible_python_interpreter=${SYSTEM_PYTHON}\n`,
   ].join("\n"));
-});
+}, 60_000);
 
 afterAll(async () => {
   // A failed test may leave the example's service running: nothing outlives the fixture.
@@ -130,11 +132,25 @@ describe("examples/service.ts", () => {
     for (const h of WEB) expect(existsSync(own(h, "svc", "run", "heartbeat.pid"))).toBe(false);
   });
 
-  test("a missing -e base is a script error at the example's line", () => {
-    const r = ftl2("service.ts", {});
-    expect(r.stderr).toMatch(new RegExp(`^ERROR! ${example("service.ts")}:\\d+:\\d+: this example needs -e base=\\.\\.\\.\\n$`));
-    expect(r.code).toBe(1);
-  });
+});
+
+describe("bad variables are script errors at the example's line, before any host is touched", () => {
+  const cases: [string, Record<string, string>, string][] = [
+    ["service.ts", {}, "this example needs -e base=..."],
+    ["service.ts", { base: "/nonexistent/x", state: "paused" }, "state must be started or stopped, not 'paused'"],
+    ["service.ts", { base: "/nonexistent/x", interval: "soon" }, "interval must be a whole number of seconds, not 'soon'"],
+    ["facts-report.ts", {}, "this example needs -e report_dir=..."],
+    ["rolling.ts", { base: "/nonexistent/x", batch: "0" }, "batch must be a whole number of hosts, not '0'"],
+  ];
+  for (const [script, vars, message] of cases) {
+    test(`${script} ${JSON.stringify(vars)}`, () => {
+      const r = ftl2(script, vars);
+      const escaped = message.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+      expect(r.stderr).toMatch(new RegExp(`^ERROR! ${example(script)}:\\d+:\\d+: ${escaped}\\n$`));
+      expect(r.stdout).toBe("");
+      expect(r.code).toBe(1);
+    });
+  }
 });
 
 /** Every host's facts as the real ansible gathers them (json callback). */
