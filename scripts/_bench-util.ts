@@ -7,6 +7,7 @@ export interface Measurement {
   seconds: number;
   maxRssKb: number;
   code: number;
+  stdout: string;
 }
 
 export function measure(cmd: string[], env: Record<string, string>): Measurement {
@@ -15,7 +16,7 @@ export function measure(cmd: string[], env: Record<string, string>): Measurement
   const seconds = (performance.now() - t0) / 1000;
   const lines = r.stderr.trim().split("\n");
   const maxRssKb = Number(lines[lines.length - 1]) || 0;
-  return { seconds, maxRssKb, code: r.status ?? -1 };
+  return { seconds, maxRssKb, code: r.status ?? -1, stdout: r.stdout };
 }
 
 export function median(xs: number[]): number {

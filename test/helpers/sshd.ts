@@ -36,6 +36,8 @@ export interface SshFixture {
    * use `hostsPerDaemon: 1` to kill one host alone.
    */
   killHost(host: string): void;
+  /** The real directory `host`'s sessions see at `ownDir` (only with the `ownDir` option). */
+  ownDirOf(host: string): string;
   /** Processes started by the daemons' sessions (or by the one serving `host`), sshd itself excluded. */
   processes(host?: string): HostProcess[];
   stop(): Promise<void>;
@@ -115,6 +117,12 @@ export interface StartSshdOptions {
   hostKeyType?: string;
   /** Hosts served by one daemon (1..16, default 16); 1 lets `killHost` take down one host alone. */
   hostsPerDaemon?: number;
+  /**
+   * An existing directory that each daemon's sessions see as a directory of their own (`ownDirOf(host)`,
+   * bind-mounted over it in the daemon's mount namespace): with `hostsPerDaemon: 1`, hosts that share this
+   * machine's disk each get private files under one path, as separate machines would.
+   */
+  ownDir?: string;
 }
 
 export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture> {
@@ -162,9 +170,15 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture
         "LogLevel ERROR",
       ].join("\n") + "\n",
     );
+    let own = "";
+    if (opts.ownDir) {
+      const real = join(dir, "own", String(d));
+      mkdirSync(real, { recursive: true });
+      own = `mount --bind '${real}' '${opts.ownDir}' || exit 1; `;
+    }
     const proc = spawn(
       "unshare",
-      ["-m", "sh", "-c", `mount --bind ${join(dir, "empty")} /root/.bashrc 2>/dev/null; exec /usr/sbin/sshd -D -e -f ${cfg}`],
+      ["-m", "sh", "-c", `mount --bind ${join(dir, "empty")} /root/.bashrc 2>/dev/null; ${own}exec /usr/sbin/sshd -D -e -f ${cfg}`],
       { stdio: ["ignore", "ignore", "pipe"] },
     );
     let log = "";
@@ -203,6 +217,10 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture
       const path = join(dir, `inventory-${Math.random().toString(36).slice(2)}.ini`);
       writeFileSync(path, `[sshd]\n${lines.join("\n")}\n`);
       return path;
+    },
+    ownDirOf(host) {
+      if (!opts.ownDir) throw new Error("ownDirOf needs the ownDir option");
+      return join(dir, "own", String(daemons.indexOf(daemonOf(host))));
     },
     killDaemonOf(host) {
       const d = daemons.find((x) => x.hosts.some((h) => h.name === host));

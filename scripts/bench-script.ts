@@ -1,0 +1,236 @@
+// Script benchmark for issue 5: ten tasks (scripts/bench-script-tasks.ts) on N sshd hosts, as `ftl2 run` of
+// the script and as the same play with ansible-playbook (cold ControlPath) and ansible-playbook + Mitogen,
+// side by side in one run: first on clean hosts (changes), then again (idempotent). Every run's recap is
+// checked (rc 0, ok and changed per host) before a number is kept. Then the per-task cost on warm gates:
+// timestamps from the script, and a CPU profile of each task through the engine in-process. Writes the
+// "Scripts: 10 tasks vs ansible-playbook" section of docs/benchmarks.md (not with --quick).
+// Usage: node scripts/with-bun.mjs run scripts/bench-script.ts [--quick] [--sizes 20,100]
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { startSshd, type SshFixture } from "../test/helpers/sshd.ts";
+import { measure, median, replaceSection, type Measurement } from "./_bench-util.ts";
+import { profileTasks, type TaskProfile } from "./_bench-script-profile.ts";
+import { benchPlaybook, benchTasks } from "./bench-script-tasks.ts";
+
+const root = join(import.meta.dir, "..");
+const ftl2 = join(root, "dist", "ftl2");
+const TASKS_SCRIPT = join(root, "scripts", "bench-script-tasks.ts");
+const argv = process.argv.slice(2);
+const quick = argv.includes("--quick");
+const sizesArg = argv[argv.indexOf("--sizes") + 1];
+const sizes = argv.includes("--sizes") && sizesArg ? sizesArg.split(",").map(Number) : quick ? [5] : [20, 100];
+if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes expects host counts like 20,100, got '${sizesArg}'`);
+const forksFor = (n: number) => (n <= 20 ? n : 50);
+const REPS = quick ? 1 : 3;
+const MITOGEN_PLUGINS = "/usr/lib/python3/dist-packages/ansible_mitogen/plugins/strategy";
+const PY = "/usr/bin/python3";
+
+const work = mkdtempSync(join(tmpdir(), "ftl2-bench-script-"));
+// As bench-ssh: the sessions' HOME is private to this run. `own` is the path where each host sees a
+// directory of its own (sshd.ts ownDir), so 100 "hosts" on one disk do not share their files.
+const remoteHome = join(work, "remote-home");
+const home = join(work, "home");
+const own = join(work, "own");
+const src = join(work, "src.txt");
+for (const d of [remoteHome, join(home, ".ssh"), own]) mkdirSync(d, { recursive: true });
+writeFileSync(src, "a small file copied from the controller\n");
+const playbook = join(work, "play.yml");
+writeFileSync(playbook, benchPlaybook(own, src));
+const TASKS = benchTasks(own, src);
+const CHANGED = [0, 1].map((run) => TASKS.filter((t) => t.changed[run]).length) as [number, number];
+
+function inventory(fx: SshFixture, n: number): string {
+  const path = join(work, `hosts-${n}.ini`);
+  const lines = fx.hosts.slice(0, n).map(
+    (h) => `${h.name} ansible_host=${h.address} ansible_port=${h.port} ansible_user=root ansible_ssh_private_key_file=${fx.clientKey} ansible_python_interpreter=${PY}`,
+  );
+  writeFileSync(path, `[sshd]\n${lines.join("\n")}\n`);
+  return path;
+}
+
+function wipe(fx: SshFixture, n: number): void {
+  for (const h of fx.hosts.slice(0, n)) rmSync(join(fx.ownDirOf(h.name), "b"), { recursive: true, force: true });
+}
+
+/** Throws unless the run exited 0 and every host's recap says ok=`ok` changed=`changed`, nothing failed. */
+function check(m: Measurement, what: string, hosts: string[], ok: number, changed: number): Measurement {
+  const want = `ok=${ok} changed=${changed} unreachable=0 failed=0`;
+  const recap = new Map<string, string>();
+  for (const x of m.stdout.split("PLAY RECAP")[1]?.matchAll(/^(\S+)\s+: (ok=\d+)\s+(changed=\d+)\s+(unreachable=\d+)\s+(failed=\d+)/gm) ?? []) {
+    recap.set(x[1]!, x.slice(2, 6).join(" "));
+  }
+  const bad = hosts.filter((h) => recap.get(h) !== want);
+  if (m.code !== 0 || bad.length > 0) {
+    throw new Error(`${what}: rc ${m.code}; ${bad.length} hosts not '${want}' (${bad[0]}: '${recap.get(bad[0] ?? "")}')\n${m.stdout.slice(-3000)}`);
+  }
+  return m;
+}
+
+function ansibleEnv(fx: SshFixture, cpDir: string, mitogen: boolean): Record<string, string> {
+  return {
+    HOME: home, ANSIBLE_NOCOLOR: "1", ANSIBLE_PYTHON_INTERPRETER: PY, ANSIBLE_SSH_CONTROL_PATH_DIR: cpDir,
+    ANSIBLE_SSH_COMMON_ARGS: `-o UserKnownHostsFile=${fx.knownHosts}`,
+    ...(mitogen ? { ANSIBLE_STRATEGY_PLUGINS: MITOGEN_PLUGINS, ANSIBLE_STRATEGY: "mitogen_linear" } : {}),
+  };
+}
+
+/** One cold ansible-playbook run: a fresh ControlPath directory, every master closed afterwards. */
+function runPlaybook(fx: SshFixture, inv: string, forks: number, mitogen: boolean): Measurement {
+  const cpDir = mkdtempSync(join(work, "cp-"));
+  try {
+    return measure(["ansible-playbook", "-i", inv, "-f", String(forks), playbook], ansibleEnv(fx, cpDir, mitogen));
+  } finally {
+    for (const sock of readdirSync(cpDir)) spawnSync("ssh", ["-o", `ControlPath=${join(cpDir, sock)}`, "-O", "exit", "x"], { stdio: "ignore" });
+    rmSync(cpDir, { recursive: true, force: true });
+  }
+}
+
+function runScript(inv: string, forks: number, vars: Record<string, unknown>, coldGate = false): Measurement {
+  if (coldGate) rmSync(join(remoteHome, ".ftl"), { recursive: true, force: true });
+  const e = JSON.stringify({ base: own, src, ...vars });
+  return measure([ftl2, "run", TASKS_SCRIPT, "-i", inv, "-f", String(forks), "-e", e], { HOME: home, ANSIBLE_NOCOLOR: "1" });
+}
+
+const secs = (m: Measurement | number) => `${(typeof m === "number" ? m : m.seconds).toFixed(2)} s`;
+const mb = (ms: Measurement[]) => `${(Math.max(...ms.map((m) => m.maxRssKb)) / 1024).toFixed(0)} MB`;
+const rows: string[] = [];
+const verdicts: string[] = [];
+
+async function sideBySide(fx: SshFixture, n: number): Promise<void> {
+  const inv = inventory(fx, n);
+  const f = forksFor(n);
+  const hosts = fx.hosts.slice(0, n).map((h) => h.name);
+  const [c1, c2] = [CHANGED[0], CHANGED[1]];
+  const T = TASKS.length;
+  wipe(fx, n);
+  const cold = check(runScript(inv, f, {}, true), "ftl2 cold", hosts, T, c1);
+  const warm1: Measurement[] = [];
+  const warm2: Measurement[] = [check(runScript(inv, f, {}), "ftl2 second run", hosts, T, c2)];
+  for (let r = 0; r < REPS; r++) {
+    wipe(fx, n);
+    warm1.push(check(runScript(inv, f, {}), "ftl2 first run", hosts, T, c1));
+    warm2.push(check(runScript(inv, f, {}), "ftl2 second run", hosts, T, c2));
+  }
+  wipe(fx, n);
+  const a1 = check(runPlaybook(fx, inv, f, false), "ansible-playbook first run", hosts, T, c1);
+  const a2 = check(runPlaybook(fx, inv, f, false), "ansible-playbook second run", hosts, T, c2);
+  wipe(fx, n);
+  let mit: [Measurement, Measurement] | string;
+  try {
+    mit = [check(runPlaybook(fx, inv, f, true), "mitogen first run", hosts, T, c1), check(runPlaybook(fx, inv, f, true), "mitogen second run", hosts, T, c2)];
+  } catch (e) {
+    mit = `did not run: ${String((e as Error).message).split("\n")[0]}`;
+  }
+  const w1 = median(warm1.map((m) => m.seconds));
+  const w2 = median(warm2.map((m) => m.seconds));
+  const pairs: [string, number, Measurement, Measurement | undefined, string][] = [
+    ["first run (changes)", w1, a1, typeof mit === "string" ? undefined : mit[0], ` (cold gate ${secs(cold)})`],
+    ["second run (idempotent)", w2, a2, typeof mit === "string" ? undefined : mit[1], ""],
+  ];
+  for (const [what, ours, ans, m, extra] of pairs) {
+    const line =
+      `| ${what} | ${n} | ${f} | ${secs(ours)}${extra} | ${secs(ans)} | ${m ? secs(m) : typeof mit === "string" ? mit : "-"} | ` +
+      `**${(ans.seconds / ours).toFixed(1)}x**${what.startsWith("first") ? ` (cold ${(ans.seconds / cold.seconds).toFixed(1)}x)` : ""} | ` +
+      `${m ? `${(m.seconds / ours).toFixed(1)}x` : "-"} | ${mb([cold, ...warm1, ...warm2])} | ${mb([a1, a2])}${m ? ` (mitogen ${mb([m])})` : ""} |`;
+    rows.push(line);
+    console.log(line);
+    if (n === Math.max(...sizes)) verdicts.push(`${n} hosts, ${what}: ${(ans.seconds / ours).toFixed(1)}x (${ans.seconds / ours >= 20 ? "met" : "**missed**"})`);
+  }
+}
+
+interface Timing {
+  task: string;
+  ms: number;
+  changed: number;
+}
+
+/** Per-task wall time per host from the script's own timestamps, gates opened by an untimed ping first. */
+function scriptTimings(fx: SshFixture, n: number): [Timing[], Timing[]] {
+  const inv = inventory(fx, n);
+  const hosts = fx.hosts.slice(0, n).map((h) => h.name);
+  wipe(fx, n);
+  const out: Timing[][] = [];
+  for (const run of [0, 1] as const) {
+    const file = join(work, `timings-${run}.json`);
+    check(runScript(inv, forksFor(n), { warmup: 1, timings: file }), `ftl2 timed run ${run + 1}`, hosts, TASKS.length + 1, CHANGED[run]);
+    const t = JSON.parse(readFileSync(file, "utf8")) as Timing[];
+    const wrong = t.find((x, i) => x.changed !== (TASKS[i]!.changed[run] ? n : 0));
+    if (wrong) throw new Error(`timed run ${run + 1}: ${wrong.task} changed ${wrong.changed} hosts`);
+    out.push(t);
+  }
+  return [out[0]!, out[1]!];
+}
+
+const WHERE: Record<string, string> = {
+  file: "shipped module", copy: "copy action: stat (native) + Put + copy module (shipped); unchanged: stat + file module",
+  command: "native in the gate", shell: "native in the gate", stat: "native in the gate", lineinfile: "shipped module", blockinfile: "shipped module",
+};
+
+const n = Math.max(...sizes);
+const fx = await startSshd({ hosts: n, hostsPerDaemon: 1, ownDir: own, config: [`SetEnv HOME=${remoteHome}`, "Subsystem sftp internal-sftp"] });
+const load0 = loadavg()[0]!;
+let timings: [Timing[], Timing[]];
+let profile: TaskProfile[];
+try {
+  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(fx.knownHosts));
+  for (const size of sizes) await sideBySide(fx, size);
+  timings = scriptTimings(fx, n);
+  profile = await profileTasks({
+    inventory: inventory(fx, n), tasks: TASKS, forks: forksFor(n), env: { ...process.env, HOME: home }, gateDir: join(remoteHome, ".ftl"), repeats: quick ? 2 : 5,
+  });
+} finally {
+  await fx.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+const load1 = loadavg()[0]!;
+
+const perTask = TASKS.map((t, i) => {
+  const p = profile[i]!;
+  return `| ${i + 1}. ${t.title} | ${WHERE[t.module] ?? "shipped module"} | ${(timings[0][i]!.ms / n).toFixed(2)} | ${(timings[1][i]!.ms / n).toFixed(2)} | ` +
+    `${p.wallMs.toFixed(2)} | ${p.gateCpuMs.toFixed(2)} | ${p.controllerCpuMs.toFixed(2)} |`;
+});
+const sum = (xs: Timing[]) => xs.reduce((a, x) => a + x.ms, 0) / n;
+console.log(perTask.join("\n"));
+
+const body = [
+  `Measured ${new Date().toISOString().slice(0, 10)} on this machine (2 cores, shared with other work: load average ${load0.toFixed(1)} at the start, ` +
+    `${load1.toFixed(1)} at the end), ansible-core 2.14 and ansible-mitogen 0.3.3 from Debian, \`dist/ftl2\` built by \`npm run build\`.`,
+  "",
+  "Method: the ten tasks of `scripts/bench-script-tasks.ts` (file directory, copy content, copy of a small controller file, command, " +
+    "shell with `creates`, lineinfile, stat, file touch with mode and preserved times, blockinfile, a final command) run as `ftl2 run` of that " +
+    "script and as the same play (`hosts: all`, `gather_facts: false`, linear strategy, same forks) with `ansible-playbook`, and with " +
+    "`ansible-playbook` under Mitogen (`ANSIBLE_STRATEGY=mitogen_linear`). The hosts are real OpenSSH daemons on loopback (test/helpers/sshd.ts, " +
+    "one daemon per host so that each host sees a directory of its own at the same path, root logins, `Subsystem sftp internal-sftp` so " +
+    "ansible's default sftp transfer works); controller and hosts share the same 2 cores. Inventory, known_hosts and ControlPath handling as in " +
+    "the SSH section above: every ansible run is cold (fresh ControlPath directory, masters closed after). Each tool starts on clean hosts " +
+    `(first run: ${CHANGED[0]} of ${TASKS.length} tasks change), then runs again (second run: only the ${CHANGED[1]} commands report a change). ` +
+    "Every run is checked before it counts: exit code 0 and each host's recap `ok=10 changed=N unreachable=0 failed=0`. " +
+    `ftl2 times are medians of ${REPS} runs with the gate already on the hosts (\`~/.ftl\`); cold gate = \`~/.ftl\` removed first ` +
+    "(gate and module bundles uploaded again); ansible and mitogen 1 run each. Peak RSS is GNU time `%M` (ansible: its largest process).",
+  "",
+  "| run | hosts | forks | ftl2 run | ansible-playbook | mitogen | ansible / ftl2 | mitogen / ftl2 | ftl2 peak RSS | ansible peak RSS |",
+  "|---|---|---|---|---|---|---|---|---|---|",
+  ...rows,
+  "",
+  `Per-task cost on warm gates at ${n} hosts (forks ${forksFor(n)}), milliseconds per host. "Script": the task's wall time from timestamps in ` +
+    "the script under `ftl2 run`, every gate opened first by an untimed `ping`, divided by hosts (first run on clean hosts, second run). " +
+    `"Profile": the same task through \`automation()\` in-process on warm gates, ${quick ? 2 : 5} calls after an untimed one (so the idempotent form), ` +
+    "wall time and CPU (gate: the hosts' gate processes and the module processes they fork, from /proc; controller: the calling process) per host per call.",
+  "",
+  "| task | where it runs on the host | script, first run | script, second run | profile wall | profile gate CPU | profile controller CPU |",
+  "|---|---|---|---|---|---|---|",
+  ...perTask,
+  `| all ten | | ${sum(timings[0]).toFixed(1)} | ${sum(timings[1]).toFixed(1)} | ${profile.reduce((a, p) => a + p.wallMs, 0).toFixed(1)} | ` +
+    `${profile.reduce((a, p) => a + p.gateCpuMs, 0).toFixed(1)} | ${profile.reduce((a, p) => a + p.controllerCpuMs, 0).toFixed(1)} |`,
+  "",
+  "Target: the ten-task script at least 20x faster than ansible-playbook on 100 hosts.",
+  "This run: " + verdicts.join("; ") + ".",
+  "",
+].join("\n");
+if (quick) console.log(body);
+else {
+  replaceSection(join(root, "docs", "benchmarks.md"), "Scripts: 10 tasks vs ansible-playbook (scripts/bench-script.ts)", body);
+  console.log("wrote docs/benchmarks.md");
+}
