@@ -169,7 +169,7 @@ const WHERE: Record<string, string> = {
 };
 
 const n = Math.max(...sizes);
-const fx = await startSshd({ hosts: n, hostsPerDaemon: 1, ownDir: own, config: [`SetEnv HOME=${remoteHome}`, "Subsystem sftp internal-sftp"] });
+const fx = await startSshd({ hosts: n, hostsPerDaemon: 1, ownDir: own, config: [`SetEnv HOME=${remoteHome}`] });
 const load0 = loadavg()[0]!;
 let timings: [Timing[], Timing[]];
 let profile: TaskProfile[];
@@ -202,7 +202,7 @@ const body = [
     "shell with `creates`, lineinfile, stat, file touch with mode and preserved times, blockinfile, a final command) run as `ftl2 run` of that " +
     "script and as the same play (`hosts: all`, `gather_facts: false`, linear strategy, same forks) with `ansible-playbook`, and with " +
     "`ansible-playbook` under Mitogen (`ANSIBLE_STRATEGY=mitogen_linear`). The hosts are real OpenSSH daemons on loopback (test/helpers/sshd.ts, " +
-    "one daemon per host so that each host sees a directory of its own at the same path, root logins, `Subsystem sftp internal-sftp` so " +
+    "one daemon per host so that each host sees a directory of its own at the same path, root logins, `Subsystem sftp internal-sftp` (the fixture's default) so " +
     "ansible's default sftp transfer works); controller and hosts share the same 2 cores. Inventory, known_hosts and ControlPath handling as in " +
     "the SSH section above: every ansible run is cold (fresh ControlPath directory, masters closed after). Each tool starts on clean hosts " +
     `(first run: ${CHANGED[0]} of ${TASKS.length} tasks change), then runs again (second run: only the ${CHANGED[1]} commands report a change). ` +

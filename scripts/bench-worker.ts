@@ -235,7 +235,7 @@ const load0 = loadavg();
 console.log(`load average at the start: ${load0.map((x) => x.toFixed(1)).join(" ")}`);
 // The sftp subsystem as in Debian's sshd_config: ansible copies its module files over sftp (scp and a piped
 // `dd` are its fallbacks, each failure a warning and a wasted round trip).
-const fx = await startSshd({ hosts: Math.max(...sizes), config: [`SetEnv HOME=${remoteHome}`, "Subsystem sftp /usr/lib/openssh/sftp-server"] });
+const fx = await startSshd({ hosts: Math.max(...sizes), config: [`SetEnv HOME=${remoteHome}`] });
 let ident = 100;
 try {
   for (const n of sizes) for (const job of JOBS) benchJob(fx, n, job, ident++);

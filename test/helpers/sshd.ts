@@ -167,6 +167,8 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture
         `PidFile ${join(dir, `sshd.${d}.pid`)}`,
         "MaxSessions 1000",
         "MaxStartups 1000:30:2000",
+        // ansible's default file transfer is sftp; without it every module upload fails over to scp, then to dd.
+        "Subsystem sftp internal-sftp",
         "LogLevel ERROR",
       ].join("\n") + "\n",
     );

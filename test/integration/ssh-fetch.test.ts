@@ -17,7 +17,7 @@ let remote: string;
 
 beforeAll(async () => {
   ensureUser("ftl2sudo", { sudo: "nopasswd" });
-  sshd = await startSshd({ hosts: 2, config: ["Subsystem sftp /usr/lib/openssh/sftp-server"] });
+  sshd = await startSshd({ hosts: 2 });
   home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
   mkdirSync(join(home, ".ssh"));
   writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(sshd.knownHosts));
