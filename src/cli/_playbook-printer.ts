@@ -1,6 +1,8 @@
 // Prints a script's module calls as ansible-playbook's default callback does, from the engine events: a task
-// banner per call, a line per host result (again under a fresh banner when concurrent calls interleave), and
-// the PLAY RECAP over every call at the end. Results go to stdout, warnings to stderr, as ansible's.
+// banner per call, a line per host result, and the PLAY RECAP over every call at the end. Results go to stdout,
+// warnings to stderr, as ansible's. Calls a script runs at the same time (Promise.all) have no playbook
+// equivalent: a call that starts while another runs gets its banner with its first result, and a banner is only
+// printed again when the results switch to a call of another module, so N concurrent `stat` calls read as one task.
 import type { EngineEvent, RunStats } from "../events/index.ts";
 import { emptyStats, recordStatus } from "../executor/index.ts";
 import { cleanCopy, columnsFor, formatError, formatWarning, playbookHostLines, recapLines, stringc, taskBanner, type DisplayLine } from "../output/index.ts";
@@ -13,6 +15,10 @@ export class PlaybookPrinter {
   readonly #color: boolean;
   readonly #columns: number;
   readonly #modules = new Map<string, string>();
+  /** Calls started and not yet complete. */
+  readonly #running = new Set<string>();
+  /** Calls that started while another ran: their banner waits for their first result. */
+  readonly #deferred = new Set<string>();
   readonly #warned = new Set<string>();
   #lastBanner: string | undefined;
   readonly stats: RunStats = emptyStats();
@@ -31,8 +37,13 @@ export class PlaybookPrinter {
   }
 
   #banner(runId: string): void {
+    const last = this.#lastBanner;
     this.#lastBanner = runId;
-    this.#write(taskBanner(this.#modules.get(runId) ?? "", this.#columns));
+    const module = this.#modules.get(runId) ?? "";
+    // Overlapping calls of one module share the banner already on screen.
+    const overlapping = last !== undefined && (this.#running.has(last) || this.#deferred.has(runId));
+    if (overlapping && this.#modules.get(last) === module) return;
+    this.#write(taskBanner(module, this.#columns));
   }
 
   /** The context's onEvent. */
@@ -40,7 +51,13 @@ export class PlaybookPrinter {
     switch (ev.type) {
       case "run_start":
         this.#modules.set(ev.runId, ev.module);
-        this.#banner(ev.runId);
+        if (this.#running.size === 0) this.#banner(ev.runId);
+        else this.#deferred.add(ev.runId);
+        this.#running.add(ev.runId);
+        break;
+      case "run_complete":
+        this.#running.delete(ev.runId);
+        this.#deferred.delete(ev.runId);
         break;
       case "module_complete": {
         recordStatus(this.stats, ev.host, ev.status);

@@ -98,6 +98,31 @@ describe("ftl2 run, localhost and local inventories", () => {
     expect(r.code).toBe(113);
   });
 
+  test("concurrent calls (Promise.all) of one module read as one task; another module gets its own banner; -l narrows", () => {
+    file("inv4", `[web]\nw1 ${LOCAL}\nw2 ${LOCAL}\nw3 ${LOCAL}\n`);
+    file("par.ts", [
+      "export async function run(ftl: any): Promise<void> {",
+      '  await Promise.all(["w1", "w2", "w3"].map((h) => ftl[h].stat({ path: "/etc" })));',
+      '  await Promise.all([ftl.w1.ping(), ftl.w2.command("true")]);',
+      "  await ftl.web.ping();",
+      "}",
+    ].join("\n"));
+    const r = ftl2(["run", "par.ts", "-i", "inv4"]);
+    expect(r.code).toBe(0);
+    const banners = r.stdout.split("\n").filter((l) => l.startsWith("TASK ["));
+    expect(banners.map((b) => b.replace(/ \*+$/, ""))).toEqual(
+      expect.arrayContaining(["TASK [stat]", "TASK [ping]", "TASK [command]"]),
+    );
+    // stat: one banner and three results under it; no banner without a result after it.
+    const blocks = r.stdout.trim().split("\n\n").filter((b) => b.startsWith("TASK ["));
+    expect(blocks[0]!.split("\n").slice(1).sort()).toEqual(["ok: [w1]", "ok: [w2]", "ok: [w3]"]);
+    for (const b of blocks) expect(b.split("\n").length).toBeGreaterThan(1);
+    expect(blocks.filter((b) => b.startsWith("TASK [stat]"))).toHaveLength(1);
+    const limited = ftl2(["run", "par.ts", "-i", "inv4", "-l", "w2"]);
+    expect(limited.stdout).toContain("w2                         : ok=3");
+    expect(limited.stdout).not.toContain("[w1]");
+  });
+
   test("a returned number wins over failed hosts", () => {
     file("zero.ts", 'export async function run(ftl: any) {\n  await ftl.local.command({ cmd: "/bin/false" });\n  return 0;\n}\n');
     const r = ftl2(["run", "zero.ts"]);
