@@ -6,7 +6,16 @@ import { FtlError } from "../errors.ts";
 
 const NAME = "ftl_gate.pyz";
 
-export async function readGatePyz(): Promise<Uint8Array> {
+let cached: Promise<Uint8Array> | undefined;
+
+/** Read once per process: every host's gate start needs the same bytes (its size, and the upload when missing). */
+export function readGatePyz(): Promise<Uint8Array> {
+  cached ??= loadGatePyz();
+  cached.catch(() => (cached = undefined));
+  return cached;
+}
+
+async function loadGatePyz(): Promise<Uint8Array> {
   const embedded = Bun.embeddedFiles.find((f) => (f as Blob & { name?: string }).name === NAME);
   if (embedded) return new Uint8Array(await embedded.arrayBuffer());
   const path = join(import.meta.dir, "..", "..", "dist", NAME);
