@@ -6,6 +6,7 @@
 import type { EngineEvent, RunStats } from "../events/index.ts";
 import { emptyStats, recordStatus } from "../executor/index.ts";
 import { cleanCopy, columnsFor, formatError, formatWarning, playbookHostLines, recapLines, stringc, taskBanner, type DisplayLine } from "../output/index.ts";
+import { maskSecrets, type Secret } from "../secret.ts";
 import type { CliIO } from "./_io.ts";
 import { useColor } from "./_printer.ts";
 
@@ -23,7 +24,11 @@ export class PlaybookPrinter {
   #lastBanner: string | undefined;
   readonly stats: RunStats = emptyStats();
 
-  constructor(io: CliIO, verbosity: number) {
+  /** The secrets of every open context: errors from the script itself are masked here (the engine masks its own). */
+  readonly #secrets: () => Iterable<Secret>;
+
+  constructor(io: CliIO, verbosity: number, secrets: () => Iterable<Secret> = () => []) {
+    this.#secrets = secrets;
     this.#io = io;
     this.#verbosity = verbosity;
     this.#color = useColor(io);
@@ -72,14 +77,14 @@ export class PlaybookPrinter {
   };
 
   warn(msg: string): void {
-    const text = formatWarning(msg, columnsFor(this.#io.stderr.isTTY === true, this.#io.stderr.columns));
+    const text = formatWarning(maskSecrets(msg, this.#secrets()), columnsFor(this.#io.stderr.isTTY === true, this.#io.stderr.columns));
     if (this.#warned.has(text)) return;
     this.#warned.add(text);
     this.#write({ text, color: "warn", stderr: true });
   }
 
   error(msg: string): void {
-    this.#write({ text: formatError(msg), color: "error", stderr: true });
+    this.#write({ text: formatError(maskSecrets(msg, this.#secrets())), color: "error", stderr: true });
   }
 
   /** The PLAY RECAP, when any call ran. */

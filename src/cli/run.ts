@@ -42,11 +42,11 @@ function scriptExitCode(value: unknown, file: string): number | undefined {
 export async function runScriptCommand(io: CliIO): Promise<number> {
   const { run, rc } = parseOrUsage(io);
   if (!run) return rc ?? EXIT.ARGPARSE;
-  const printer = new PlaybookPrinter(io, run.adhoc.verbosity);
-  const ctl = new AbortController();
-  const offSignal = io.onSignal(() => ctl.abort(new Error("interrupted")));
   // Every context the script gets or makes, closed before the command returns, whatever happened.
   const contexts: Ftl[] = [];
+  const printer = new PlaybookPrinter(io, run.adhoc.verbosity, () => contexts.flatMap((c) => Object.values(c.secrets)));
+  const ctl = new AbortController();
+  const offSignal = io.onSignal(() => ctl.abort(new Error("interrupted")));
   const open = async (o: AutomationOptions): Promise<Ftl> => {
     const ftl = await automation(o);
     contexts.push(ftl);

@@ -78,7 +78,8 @@ export async function runScriptJob(job: RunnerJob, io: RunJobIO): Promise<JobOut
   } catch (e) {
     const halted = stopped(io.signal);
     if (halted) return { ...halted, stats: events.stats };
-    events.error(describeError(e, 0));
+    // The engine masks what it reports; an error the script throws itself may carry a secret's value too.
+    events.error(maskSecrets(describeError(e, 0), contexts.flatMap((c) => Object.values(c.secrets))));
     return { status: "failed", rc: 1, stats: events.stats };
   } finally {
     setScriptAutomation(undefined);

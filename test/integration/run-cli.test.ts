@@ -123,6 +123,29 @@ describe("ftl2 run, localhost and local inventories", () => {
     expect(limited.stdout).not.toContain("[w1]");
   });
 
+  test("--secret values never reach stdout or stderr: results at -vvv, failures, warnings and a thrown error are masked", () => {
+    const value = "s3cr3t-Value-42";
+    file("sec.ts", [
+      "export async function run(ftl: any) {",
+      "  const v = ftl.secrets.TOKEN.reveal();",
+      "  await ftl.local.command({ cmd: `echo ${v}` });",
+      "  await ftl.local.command({ cmd: `sh -c 'echo ${v} >&2; exit 3'` });",
+      "  await ftl.run(`nosuch-${v}`, \"ping\");",
+      "  throw new Error(`gave up on ${v}`);",
+      "}",
+    ].join("\n"));
+    const r = spawnSync(BIN, ["run", "sec.ts", "--secret", "TOKEN", "-vvv"], { cwd: dir, env: { ...ENV, TOKEN: value }, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    const all = r.stdout + r.stderr;
+    expect(all).not.toContain(value);
+    expect(r.stdout).toContain('"stdout": "********"');
+    expect(r.stdout).toContain('"stderr": "********"');
+    expect(r.stderr).toContain("gave up on ********");
+    const missing = spawnSync(BIN, ["run", "sec.ts", "--secret", "TOKEN"], { cwd: dir, env: ENV, encoding: "utf8" });
+    expect(missing.status).toBe(5);
+    expect(missing.stderr).toContain("secrets names TOKEN, which is not set in the environment");
+  });
+
   test("a returned number wins over failed hosts", () => {
     file("zero.ts", 'export async function run(ftl: any) {\n  await ftl.local.command({ cmd: "/bin/false" });\n  return 0;\n}\n');
     const r = ftl2(["run", "zero.ts"]);

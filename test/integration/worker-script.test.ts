@@ -47,7 +47,7 @@ function runJob(script: string, kwargs: Record<string, unknown>, env: Record<str
     .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10))
     .map((f) => JSON.parse(readFileSync(join(evDir, f), "utf8")) as Record<string, unknown>);
   rmSync(pdd, { recursive: true, force: true });
-  const all = readdirSync(art, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => readFileSync(join(d.parentPath, d.name), "utf8"));
+  const all = readdirSync(art, { recursive: true, withFileTypes: true }).filter((d) => d.isFile() && d.name !== "command").map((d) => readFileSync(join(d.parentPath, d.name), "utf8"));
   return { status: readFileSync(join(art, "status"), "utf8"), rc: readFileSync(join(art, "rc"), "utf8"), events, output: `${w.stdout.toString()}${all.join("")}` };
 }
 
@@ -104,6 +104,29 @@ describe("worker script jobs through the real ansible-runner", () => {
     const chosen = runJob("export const run = () => 7;\n", {});
     expect(chosen.status).toBe("failed");
     expect(chosen.rc).toBe("7");
+  });
+
+  test("a context's secrets are masked in every event and artifact: results, emitEvent, the script's own error", () => {
+    const value = "w0rker-s3cret-77";
+    const p = runJob([
+      "export async function run(_i: string, _e: unknown, runner: any) {",
+      '  const ftl = await runner.automation({ secrets: ["TOKEN"] });',
+      "  const v = ftl.secrets.TOKEN.reveal();",
+      "  await ftl.h1.command({ cmd: `echo ${v}` });",
+      '  runner.emitEvent({ event: "note", event_data: { said: `token is ${v}` } });',
+      "  throw new Error(`stopping at ${v}`);",
+      "}",
+    ].join("\n"), { envvars: { TOKEN: value } });
+    expect(p.status).toBe("failed");
+    const events = JSON.stringify(p.events);
+    expect(events).toContain("token is ********");
+    expect(events).toContain("stopping at ********");
+    expect(events).toContain('"stdout": "********"'.replace(": ", ":"));
+    expect(events).not.toContain(value);
+    // What the worker streams after its starting line (events, statuses, the artifacts zip) and every artifact
+    // file `process` wrote except `command`/the starting status, which carry the job's env as ansible-runner's do.
+    const lines = p.output.split("\n").filter((l) => !l.startsWith('{"status": "starting"'));
+    expect(lines.join("\n")).not.toContain(value);
   });
 
   test("a script error: an error event with the script's file:line, status failed, rc 1", () => {
