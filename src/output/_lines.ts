@@ -1,6 +1,6 @@
 // What a callback writes for one event: lines with an optional colour, to stdout or stderr.
 import type { HostStatus } from "../events/index.ts";
-import type { ColorName } from "./_display.ts";
+import { formatWarning, type ColorName } from "./_display.ts";
 
 export interface DisplayLine {
   text: string;
@@ -56,4 +56,9 @@ export function takeWarnings(result: Record<string, unknown>): string[] {
     delete result.deprecations;
   }
   return out;
+}
+
+/** takeWarnings as the lines the callbacks print (stderr, warning colour), in the order they came. */
+export function takeWarningLines(result: Record<string, unknown>): DisplayLine[] {
+  return takeWarnings(result).map((w) => ({ text: w.startsWith("[DEPRECATION") ? w + "\n" : formatWarning(w), color: "warn", stderr: true }));
 }

@@ -1,7 +1,6 @@
 // Ansible's `minimal` stdout callback (the ad-hoc default), line for line.
-import { formatWarning } from "./_display.ts";
 import { dumpResult } from "./_dump.ts";
-import { exceptionLine, isNoJsonAction, takeWarnings, type DisplayLine, type HostEventView } from "./_lines.ts";
+import { exceptionLine, isNoJsonAction, takeWarningLines, type DisplayLine, type HostEventView } from "./_lines.ts";
 
 function commandGenericMsg(host: string, result: Record<string, unknown>, caption: string): string {
   const rc = result.rc === undefined ? -1 : result.rc;
@@ -15,11 +14,7 @@ function str(v: unknown): string {
 export function minimalLines(ev: HostEventView, verbosity: number): DisplayLine[] {
   const result = { ...ev.result };
   const lines: DisplayLine[] = [];
-  const warn = (): void => {
-    for (const w of takeWarnings(result)) {
-      lines.push({ text: w.startsWith("[DEPRECATION") ? w + "\n" : formatWarning(w), color: "warn", stderr: true });
-    }
-  };
+  const warn = (): void => void lines.push(...takeWarningLines(result));
   switch (ev.status) {
     case "failed": {
       const ex = exceptionLine(result, verbosity);

@@ -2,9 +2,9 @@
 // banner, one line per host result (the result shown at -v, always for failures), and the PLAY RECAP.
 // `ftl2 run` prints these lines; a worker script job puts them into its events' stdout.
 import type { RunStats } from "../events/index.ts";
-import { COLORS, formatWarning, stringc, type ColorName } from "./_display.ts";
+import { COLORS, stringc, type ColorName } from "./_display.ts";
 import { dumpResult } from "./_dump.ts";
-import { exceptionLine, takeWarnings, type DisplayLine, type HostEventView } from "./_lines.ts";
+import { exceptionLine, takeWarningLines, type DisplayLine, type HostEventView } from "./_lines.ts";
 
 /** Display.banner: `\nTASK [name] ***` filled with stars to `columns` (at least three). */
 export function bannerLine(title: string, columns = 79): DisplayLine {
@@ -21,11 +21,7 @@ export function playbookHostLines(ev: HostEventView, verbosity: number): Display
   const result = { ...ev.result };
   const lines: DisplayLine[] = [];
   const verbose = (verbosity > 0 || result._ansible_verbose_always === true) && result._ansible_verbose_override !== true;
-  const warn = (): void => {
-    for (const w of takeWarnings(result)) {
-      lines.push({ text: w.startsWith("[DEPRECATION") ? w + "\n" : formatWarning(w), color: "warn", stderr: true });
-    }
-  };
+  const warn = (): void => void lines.push(...takeWarningLines(result));
   switch (ev.status) {
     case "failed": {
       const ex = exceptionLine(result, verbosity);
