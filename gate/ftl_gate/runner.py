@@ -103,21 +103,17 @@ class ModuleRunner(object):
         try:
             tmpdir = os.path.join(workdir, "tmp")
             os.mkdir(tmpdir, 0o700)
-            payload_path = os.path.join(workdir, "args.json")
-            with open(payload_path, "wb") as f:
-                f.write(module_payload(args, name, check_mode, diff_mode, tmpdir))
+            payload = module_payload(args, name, check_mode, diff_mode, tmpdir)
             if fork and self.use_fork:
                 self.warm(bundle_path)
-                rc, out, err, timed_out = self._run_forked(bundle_path, python_module, payload_path,
-                                                           workdir, timeout)
+                rc, out, err, timed_out = self._run_forked(bundle_path, python_module, payload, workdir, timeout)
             else:
-                rc, out, err, timed_out = self._run_subprocess(bundle_path, python_module, payload_path,
-                                                               workdir, timeout)
+                rc, out, err, timed_out = self._run_subprocess(bundle_path, python_module, payload, workdir, timeout)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         return make_result(rc, out, err, timed_out, timeout)
 
-    def _run_forked(self, bundle_path, python_module, payload_path, workdir, timeout):
+    def _run_forked(self, bundle_path, python_module, payload, workdir, timeout):
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         with self._fork_lock:
@@ -126,7 +122,7 @@ class ModuleRunner(object):
                 self._front = bundle_path
             pid = os.fork()
             if pid == 0:
-                child.run_forked_child(bundle_path, python_module, payload_path, out_w, err_w, workdir)
+                child.run_forked_child(bundle_path, python_module, payload, out_w, err_w, workdir)
         try:
             os.setpgid(pid, pid)
         except OSError:
@@ -146,8 +142,12 @@ class ModuleRunner(object):
             return -os.WTERMSIG(status), out, err, timed_out
         return os.WEXITSTATUS(status), out, err, timed_out
 
-    def _run_subprocess(self, bundle_path, python_module, payload_path, workdir, timeout):
-        argv = [sys.executable] + _interpreter_flags() + ["-c", child.BOOTSTRAP, bundle_path, python_module]
+    def _run_subprocess(self, bundle_path, python_module, payload, workdir, timeout):
+        payload_path = os.path.join(workdir, "args.json")
+        with open(payload_path, "wb") as f:
+            f.write(payload)
+        new_style = "basic" if child.has_basic(bundle_path) else ""
+        argv = [sys.executable] + _interpreter_flags() + ["-c", child.BOOTSTRAP, bundle_path, python_module, new_style]
         with open(payload_path, "rb") as stdin:
             proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     cwd=workdir, close_fds=True, start_new_session=True)
