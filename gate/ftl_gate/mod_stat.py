@@ -6,7 +6,7 @@ import os
 import pwd
 import stat
 
-from . import native_proc
+from . import mime, native_proc
 from .native_args import absolute, check_args
 
 SPEC = {
@@ -95,7 +95,7 @@ def run(short, args, ctx):
     if params["get_mime"]:
         out["mimetype"] = out["charset"] = "unknown"
         mimecmd = native_proc.get_bin_path("file")
-        text = mimecmd and _tool(ctx, [mimecmd, "--mime-type", "--mime-encoding", path])
+        text = mimecmd and mime.PROBE.describe(mimecmd, path, ctx)
         try:
             mimetype, charset = text.rsplit(":", 1)[1].split(";")
             out["mimetype"] = mimetype.strip()
