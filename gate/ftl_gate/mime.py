@@ -36,6 +36,11 @@ class MimeProbe(object):
                 return line.decode("utf-8", "surrogateescape")
         return _one_shot(program, path, ctx)
 
+    def close(self):
+        """Ends the file process (the gate is ending): reaped here rather than left to exit on its own."""
+        with self._lock:
+            self._stop()
+
     def _ask(self, program, b_path, ctx):
         timeout = ctx.timeout if ctx is not None else None
         while True:
