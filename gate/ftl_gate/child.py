@@ -12,9 +12,10 @@ import runpy  # imported here, in the gate, so no child pays for it
 import sys
 import traceback
 
-# Given to ``python -c`` by the fallback runner: argv is [bundle path, dotted module, "basic" or ""], the
-# payload on stdin. It does what AnsiballZ's invoke_module does; a fresh interpreter handles uncaught
-# exceptions (sys.excepthook) and atexit itself.
+# Given to ``python -c`` by the fallback runner: argv is [bundle path, dotted module, "basic" for a new-style
+# module or ""], the
+# payload on stdin. It does what AnsiballZ's invoke_module does; a fresh interpreter handles
+# uncaught exceptions (sys.excepthook) and atexit itself.
 BOOTSTRAP = (
     "import sys,runpy\n"
     "b,m,k=sys.argv[1:4]\n"
@@ -33,6 +34,14 @@ BOOTSTRAP = (
 NO_EXIT = '{"msg": "New-style module did not handle its own exit", "failed": true}'
 BOOTSTRAP = BOOTSTRAP % NO_EXIT
 _BASIC_FILE = "ansible/module_utils/basic.py"
+# How ansible (executor/module_common.py) tells a new-style Python module, the kind AnsiballZ wraps: its
+# source imports module_utils, or carries the old include marker.
+_NEW_STYLE_RE = (br'(?:from +\.{2,} *module_utils.* +import |'
+                 br'from +ansible_collections\.[^.]+\.[^.]+\.plugins\.module_utils.* +import |'
+                 br'import +ansible_collections\.[^.]+\.[^.]+\.plugins\.module_utils.*|'
+                 br'from +ansible\.module_utils.* +import |'
+                 br'import +ansible\.module_utils\.)')
+_REPLACER = b"#<<INCLUDE_ANSIBLE_MODULE_COMMON>>"
 _PIPE_PAYLOAD_MAX = 65536  # a pipe holds this much on Linux without a reader
 
 _bundle_index = {}
@@ -68,9 +77,37 @@ def bundle_dirs(bundle_path):
     return _index(bundle_path)[0]
 
 
-def has_basic(bundle_path):
-    """Whether the bundle ships ansible.module_utils.basic: a new-style module, which AnsiballZ would wrap."""
-    return _index(bundle_path)[1]
+_new_style = {}
+
+
+def is_new_style(bundle_path, python_module):
+    """Whether ansible would run this module through AnsiballZ (and the bundle has the basic it imports)."""
+    key = (bundle_path, python_module)
+    new = _new_style.get(key)
+    if new is None:
+        new = False
+        if _index(bundle_path)[1]:
+            source = _module_source(bundle_path, python_module)
+            if source is not None:
+                import re
+                new = _REPLACER in source or re.search(_NEW_STYLE_RE, source) is not None
+        _new_style[key] = new
+    return new
+
+
+def _module_source(bundle_path, python_module):
+    rel = python_module.replace(".", "/")
+    for name in (rel + ".py", rel + "/__init__.py"):
+        try:
+            if os.path.isdir(bundle_path):
+                with open(os.path.join(bundle_path, name), "rb") as f:
+                    return f.read()
+            import zipfile
+            with zipfile.ZipFile(bundle_path) as zf:
+                return zf.read(name)
+        except (OSError, KeyError):
+            continue
+    return None
 
 
 def graft_bundle(bundle_path):
@@ -195,7 +232,7 @@ def run_forked_child(bundle_path, python_module, payload, out_fd, err_fd, workdi
         sys.stderr = io.TextIOWrapper(io.open(2, "wb", closefd=False), encoding="utf-8",
                                       errors="backslashreplace", line_buffering=True)
         try:
-            run_module_main(bundle_path, python_module, payload, has_basic(bundle_path))
+            run_module_main(bundle_path, python_module, payload, is_new_style(bundle_path, python_module))
             code = 0
         except SystemExit as e:
             code = _exit_code(e)

@@ -121,6 +121,7 @@ class ModuleRunner(object):
             if self._front != bundle_path:
                 child.graft_bundle(bundle_path)
                 self._front = bundle_path
+            child.is_new_style(bundle_path, python_module)  # read once here, so no child reads it again
             pid = os.fork()
             if pid == 0:
                 child.run_forked_child(bundle_path, python_module, payload, out_w, err_w, workdir)
@@ -147,7 +148,7 @@ class ModuleRunner(object):
         payload_path = os.path.join(workdir, "args.json")
         with open(payload_path, "wb") as f:
             f.write(payload)
-        new_style = "basic" if child.has_basic(bundle_path) else ""
+        new_style = "basic" if child.is_new_style(bundle_path, python_module) else ""
         argv = [sys.executable] + _interpreter_flags() + ["-c", child.BOOTSTRAP, bundle_path, python_module, new_style]
         with open(payload_path, "rb") as stdin:
             proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

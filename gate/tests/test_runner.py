@@ -5,7 +5,7 @@ import tempfile
 import time
 import unittest
 
-from ftl_gate import runner
+from ftl_gate import child, runner
 from tests import fake_modules
 from tests.gate_process import alive, build_zip
 
@@ -82,6 +82,28 @@ class RunnerCase(unittest.TestCase):
             with self.subTest(fork=fork):
                 out = self.run_module("echo", {"big": big}, fork=fork)
                 self.assertEqual(out["result"]["args"]["big"], big)
+
+    def test_new_style_modules_get_basic_args_and_a_report_when_they_do_not_exit(self):
+        # As ansible tells them apart: a module importing module_utils is wrapped by AnsiballZ, others are not.
+        files = {
+            "ansible/__init__.py": "", "ansible/module_utils/__init__.py": "",
+            "ansible/module_utils/basic.py": "_ANSIBLE_ARGS = None\n",
+            "ansible/modules/__init__.py": "",
+            "ansible/modules/newstyle.py": (
+                "import json, sys\nfrom ansible.module_utils import basic\n"
+                "sys.stderr.write('x=%s' % json.loads(basic._ANSIBLE_ARGS)['ANSIBLE_MODULE_ARGS']['x'])\n"),
+            "ansible/modules/oldstyle.py": "print('{\"plain\": true}')\n",
+        }
+        bundle = os.path.join(self.tmp, "styles.zip")
+        build_zip(bundle, files)
+        for fork in (True, False):
+            with self.subTest(fork=fork):
+                new = runner.ModuleRunner().run(bundle, "ansible.modules.newstyle", "newstyle", {"x": 7}, fork=fork)
+                self.assertEqual((new["rc"], new["stderr"]), (1, "x=7"))
+                self.assertEqual(new["result"], {"msg": "New-style module did not handle its own exit", "failed": True})
+                self.assertNotIn("stdout", new)
+                old = runner.ModuleRunner().run(bundle, "ansible.modules.oldstyle", "oldstyle", {}, fork=fork)
+                self.assertEqual((old["rc"], old["result"], "stdout" in old), (0, {"plain": True}, False))
 
     def test_exit_status_and_stderr_are_reported(self):
         out = self.run_module("exit3")
