@@ -4,7 +4,8 @@
 // checked (rc 0, ok and changed per host) before a number is kept. Then the per-task cost on warm gates:
 // timestamps from the script, and a CPU profile of each task through the engine in-process. Writes the
 // "Scripts: 10 tasks vs ansible-playbook" section of docs/benchmarks.md (not with --quick).
-// Usage: node scripts/with-bun.mjs run scripts/bench-script.ts [--quick] [--sizes 20,100]
+// Usage: node scripts/with-bun.mjs run scripts/bench-script.ts [--quick] [--sizes 20,100] [--ftl2-only]
+// (--ftl2-only: ftl2's runs alone, with the whole machine's CPU per host, and the profile; printed, not written)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -18,12 +19,13 @@ const root = join(import.meta.dir, "..");
 const ftl2 = join(root, "dist", "ftl2");
 const TASKS_SCRIPT = join(root, "scripts", "bench-script-tasks.ts");
 const argv = process.argv.slice(2);
-const quick = argv.includes("--quick");
+const ftl2Only = argv.includes("--ftl2-only");
+const quick = argv.includes("--quick") || ftl2Only;
 const sizesArg = argv[argv.indexOf("--sizes") + 1];
 const sizes = argv.includes("--sizes") && sizesArg ? sizesArg.split(",").map(Number) : quick ? [5] : [20, 100];
 if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes expects host counts like 20,100, got '${sizesArg}'`);
 const forksFor = (n: number) => (n <= 20 ? n : 50);
-const REPS = quick ? 1 : 3;
+const REPS = quick && !ftl2Only ? 1 : 3;
 const MITOGEN_PLUGINS = "/usr/lib/python3/dist-packages/ansible_mitogen/plugins/strategy";
 const PY = "/usr/bin/python3";
 
@@ -140,6 +142,54 @@ async function sideBySide(fx: SshFixture, n: number): Promise<void> {
   }
 }
 
+/** CPU seconds so far of this fixture's sshd daemons with everything they reaped (sessions, gates, modules). */
+function hostCpuSeconds(fx: SshFixture): number {
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(`${fx.dir}/sshd_config`)) continue;
+      const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+    } catch {
+      // the process ended between listing and reading
+    }
+  }
+  return ticks / 100;
+}
+
+/** CPU seconds of this process's reaped children (the ftl2 runs). */
+function childCpuSeconds(): number {
+  const f = readFileSync("/proc/self/stat", "utf8").split(") ")[1]!.split(" ");
+  return (Number(f[13]) + Number(f[14])) / 100;
+}
+
+/** ftl2's first and second runs alone: wall time, and CPU per host of the controller and of the hosts'
+ * sshd (sessions, gates, modules), which other work on the machine does not disturb (medians of REPS). */
+function ftl2Runs(fx: SshFixture, n: number): void {
+  const inv = inventory(fx, n);
+  const f = forksFor(n);
+  const hosts = fx.hosts.slice(0, n).map((h) => h.name);
+  wipe(fx, n);
+  check(runScript(inv, f, {}), "ftl2 warm-up", hosts, TASKS.length, CHANGED[0]); // the gate and bundles on the hosts
+  const runs: [number, number, number][][] = [[], []];
+  for (let r = 0; r < REPS; r++) {
+    wipe(fx, n);
+    for (const run of [0, 1] as const) {
+      const [ctl0, host0] = [childCpuSeconds(), hostCpuSeconds(fx)];
+      const m = check(runScript(inv, f, {}), `ftl2 run ${run + 1}`, hosts, TASKS.length, CHANGED[run]);
+      runs[run]!.push([m.seconds, ((childCpuSeconds() - ctl0) * 1000) / n, ((hostCpuSeconds(fx) - host0) * 1000) / n]);
+    }
+  }
+  for (const run of [0, 1] as const) {
+    const rs = runs[run]!;
+    const med = (i: number) => median(rs.map((x) => x[i]!)).toFixed(1);
+    console.log(`${run ? "second run (idempotent)" : "first run (changes)"}, ${n} hosts, forks ${f}: ${median(rs.map((x) => x[0])).toFixed(2)} s; ` +
+      `CPU per host: controller ${med(1)} ms, hosts (sshd, gates, modules) ${med(2)} ms, ` +
+      `sum ${median(rs.map((x) => x[1] + x[2])).toFixed(1)} ms (runs: ${rs.map((x) => (x[1] + x[2]).toFixed(1)).join(", ")})`);
+  }
+}
+
 interface Timing {
   task: string;
   ms: number;
@@ -175,7 +225,8 @@ let timings: [Timing[], Timing[]];
 let profile: TaskProfile[];
 try {
   writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(fx.knownHosts));
-  for (const size of sizes) await sideBySide(fx, size);
+  if (ftl2Only) for (const size of sizes) ftl2Runs(fx, size);
+  else for (const size of sizes) await sideBySide(fx, size);
   timings = scriptTimings(fx, n);
   profile = await profileTasks({
     inventory: inventory(fx, n), tasks: TASKS, forks: forksFor(n), env: { ...process.env, HOME: home }, gateDir: join(remoteHome, ".ftl"), repeats: quick ? 2 : 5,

@@ -4,6 +4,7 @@ The forked child starts as a copy of the gate with the bundle's module_utils alr
 rebinds stdio to its own files, forgets the gate's descriptors and runs the module as ``__main__``.
 It must never return into gate code, so every path ends in ``os._exit``.
 """
+import atexit
 import io
 import os
 import pkgutil
@@ -11,19 +12,45 @@ import runpy  # imported here, in the gate, so no child pays for it
 import sys
 import traceback
 
-# Given to ``python -c`` by the fallback runner: argv is [bundle path, dotted module].
+# Given to ``python -c`` by the fallback runner: argv is [bundle path, dotted module, "basic" for a new-style
+# module or ""], the
+# payload on stdin. It does what AnsiballZ's invoke_module does; a fresh interpreter handles
+# uncaught exceptions (sys.excepthook) and atexit itself.
 BOOTSTRAP = (
-    "import sys,runpy;b,m=sys.argv[1],sys.argv[2];sys.path.insert(0,b);sys.argv=[m];"
-    "runpy.run_module(m,run_name='__main__',alter_sys=True)"
+    "import sys,runpy\n"
+    "b,m,k=sys.argv[1:4]\n"
+    "sys.path.insert(0,b)\n"
+    "sys.argv=[m]\n"
+    "if k:\n"
+    " from ansible.module_utils import basic\n"
+    " basic._ANSIBLE_ARGS=sys.stdin.buffer.read()\n"
+    "runpy.run_module(m,init_globals=dict(_module_fqn=m,_modlib_path=b),run_name='__main__',alter_sys=True)\n"
+    "if k:\n"
+    " print(%r)\n"
+    " sys.exit(1)\n"
 )
 
-_bundle_dirs = {}
+# What AnsiballZ prints when a module returns instead of exiting through exit_json/fail_json.
+NO_EXIT = '{"msg": "New-style module did not handle its own exit", "failed": true}'
+BOOTSTRAP = BOOTSTRAP % NO_EXIT
+_BASIC_FILE = "ansible/module_utils/basic.py"
+# How ansible (executor/module_common.py) tells a new-style Python module, the kind AnsiballZ wraps: its
+# source imports module_utils, or carries the old include marker.
+_NEW_STYLE_RE = (br'(?:from +\.{2,} *module_utils.* +import |'
+                 br'from +ansible_collections\.[^.]+\.[^.]+\.plugins\.module_utils.* +import |'
+                 br'import +ansible_collections\.[^.]+\.[^.]+\.plugins\.module_utils.*|'
+                 br'from +ansible\.module_utils.* +import |'
+                 br'import +ansible\.module_utils\.)')
+_REPLACER = b"#<<INCLUDE_ANSIBLE_MODULE_COMMON>>"
+_PIPE_PAYLOAD_MAX = 65536  # a pipe holds this much on Linux without a reader
+
+_bundle_index = {}
 
 
-def bundle_dirs(bundle_path):
-    """Package directories inside a bundle (its zip, or the directory it was unpacked to), e.g. {"ansible", "ansible/module_utils"}."""
-    dirs = _bundle_dirs.get(bundle_path)
-    if dirs is None:
+def _index(bundle_path):
+    """(package directories, whether it holds ansible.module_utils.basic) of a bundle: its zip or its directory."""
+    index = _bundle_index.get(bundle_path)
+    if index is None:
         dirs = set()
         if os.path.isdir(bundle_path):
             for top, subdirs, _ in os.walk(bundle_path):
@@ -31,15 +58,56 @@ def bundle_dirs(bundle_path):
                 rel = os.path.relpath(top, bundle_path)
                 if rel != ".":
                     dirs.add(rel.replace(os.sep, "/"))
+            has_basic = os.path.isfile(os.path.join(bundle_path, _BASIC_FILE))
         else:
             import zipfile
             with zipfile.ZipFile(bundle_path) as zf:
-                for name in zf.namelist():
-                    parts = name.split("/")[:-1]
-                    for i in range(1, len(parts) + 1):
-                        dirs.add("/".join(parts[:i]))
-        _bundle_dirs[bundle_path] = dirs
-    return dirs
+                names = zf.namelist()
+            for name in names:
+                parts = name.split("/")[:-1]
+                for i in range(1, len(parts) + 1):
+                    dirs.add("/".join(parts[:i]))
+            has_basic = _BASIC_FILE in names
+        index = _bundle_index[bundle_path] = (dirs, has_basic)
+    return index
+
+
+def bundle_dirs(bundle_path):
+    """Package directories inside a bundle (its zip, or the directory it was unpacked to), e.g. {"ansible", "ansible/module_utils"}."""
+    return _index(bundle_path)[0]
+
+
+_new_style = {}
+
+
+def is_new_style(bundle_path, python_module):
+    """Whether ansible would run this module through AnsiballZ (and the bundle has the basic it imports)."""
+    key = (bundle_path, python_module)
+    new = _new_style.get(key)
+    if new is None:
+        new = False
+        if _index(bundle_path)[1]:
+            source = _module_source(bundle_path, python_module)
+            if source is not None:
+                import re
+                new = _REPLACER in source or re.search(_NEW_STYLE_RE, source) is not None
+        _new_style[key] = new
+    return new
+
+
+def _module_source(bundle_path, python_module):
+    rel = python_module.replace(".", "/")
+    for name in (rel + ".py", rel + "/__init__.py"):
+        try:
+            if os.path.isdir(bundle_path):
+                with open(os.path.join(bundle_path, name), "rb") as f:
+                    return f.read()
+            import zipfile
+            with zipfile.ZipFile(bundle_path) as zf:
+                return zf.read(name)
+        except (OSError, KeyError):
+            continue
+    return None
 
 
 def graft_bundle(bundle_path):
@@ -103,37 +171,80 @@ def _exit_code(exc):
     return 1
 
 
-def run_forked_child(bundle_path, python_module, payload_path, out_fd, err_fd, workdir):
+def _uncaught(exc_type, exc, tb):
+    """What the interpreter does with an exception that reaches the top: sys.excepthook (which modules
+    like file replace with one calling fail_json), a SystemExit from the hook ending the process."""
+    try:
+        sys.excepthook(exc_type, exc, tb)
+        return 1
+    except SystemExit as e:
+        return _exit_code(e)
+    except BaseException:
+        sys.stderr.write("Error in sys.excepthook:\n")
+        hook_type, hook_exc, hook_tb = sys.exc_info()
+        traceback.print_exception(hook_type, hook_exc, hook_tb.tb_next, chain=False)  # from the hook's frame on
+        sys.stderr.write("\nOriginal exception was:\n")
+        traceback.print_exception(exc_type, exc, tb)
+        return 1
+
+
+def _stdin_from(payload, workdir):
+    """An fd to read the payload from: a pipe already holding it, or a file when it is too big for one."""
+    if len(payload) <= _PIPE_PAYLOAD_MAX:
+        r, w = os.pipe()
+        os.write(w, payload)
+        os.close(w)
+        return r
+    path = os.path.join(workdir, "args.json")
+    with open(path, "wb") as f:
+        f.write(payload)
+    return os.open(path, os.O_RDONLY)
+
+
+def run_module_main(bundle_path, python_module, payload, new_style):
+    """AnsiballZ's invoke_module: the arguments handed to basic, the module run as __main__, and a module
+    that returns instead of exiting reported as AnsiballZ reports it."""
+    sys.argv = [python_module]
+    if new_style:
+        from ansible.module_utils import basic
+        basic._ANSIBLE_ARGS = payload
+    runpy.run_module(python_module, init_globals=dict(_module_fqn=python_module, _modlib_path=bundle_path),
+                     run_name="__main__", alter_sys=True)
+    if new_style:
+        sys.stdout.write(NO_EXIT + "\n")
+        sys.exit(1)
+
+
+def run_forked_child(bundle_path, python_module, payload, out_fd, err_fd, workdir):
     """Body of the forked child (the parent grafted the bundle before forking). Never returns."""
     code = 70
     try:
         os.setpgid(0, 0)
         _die_with_parent()
-        in_fd = os.open(payload_path, os.O_RDONLY)
+        os.chdir(workdir)
+        in_fd = _stdin_from(payload, workdir)
         os.dup2(in_fd, 0)
         os.dup2(out_fd, 1)
         os.dup2(err_fd, 2)
         _close_inherited_fds()
-        os.chdir(workdir)
         sys.stdin = io.TextIOWrapper(io.open(0, "rb", closefd=False), encoding="utf-8")
         sys.stdout = io.TextIOWrapper(io.open(1, "wb", closefd=False), encoding="utf-8")
         sys.stderr = io.TextIOWrapper(io.open(2, "wb", closefd=False), encoding="utf-8",
                                       errors="backslashreplace", line_buffering=True)
-        sys.argv = [python_module]
-        basic = sys.modules.get("ansible.module_utils.basic")
-        if basic is not None:
-            # The warm parent never parsed arguments, but a cached value must never leak between runs.
-            basic._ANSIBLE_ARGS = None
-        runpy.run_module(python_module, run_name="__main__", alter_sys=True)
-        code = 0
-    except SystemExit as e:
-        code = _exit_code(e)
+        try:
+            run_module_main(bundle_path, python_module, payload, is_new_style(bundle_path, python_module))
+            code = 0
+        except SystemExit as e:
+            code = _exit_code(e)
+        except BaseException:
+            code = _uncaught(*sys.exc_info())
+        atexit._run_exitfuncs()  # as the interpreter does at exit: modules register cleanups there
     except BaseException:
+        code = 1
         try:
             traceback.print_exc()
         except BaseException:
             pass
-        code = 1
     finally:
         for stream in (sys.stdout, sys.stderr):
             try:

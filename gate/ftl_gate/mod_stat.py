@@ -6,7 +6,8 @@ import os
 import pwd
 import stat
 
-from . import native_proc
+from . import mime, native_proc
+from .lsattr import describe as lsattr_text
 from .native_args import absolute, check_args
 
 SPEC = {
@@ -56,12 +57,6 @@ def _digest(b_path, algorithm):
     return digest.hexdigest()
 
 
-def _tool(ctx, argv):
-    """run_command(argv) -> decoded stdout when rc is 0, else None."""
-    rc, out, _, timed_out = native_proc.run(native_proc.expand_args(argv), ctx)
-    return None if rc != 0 or timed_out else out.decode("utf-8", "surrogateescape")
-
-
 def run(short, args, ctx):
     params, _ = check_args(args, SPEC, required=("path",), aliases=ALIASES)
     path = absolute(params["path"])
@@ -95,7 +90,7 @@ def run(short, args, ctx):
     if params["get_mime"]:
         out["mimetype"] = out["charset"] = "unknown"
         mimecmd = native_proc.get_bin_path("file")
-        text = mimecmd and _tool(ctx, [mimecmd, "--mime-type", "--mime-encoding", path])
+        text = mimecmd and mime.PROBE.describe(mimecmd, path, ctx)
         try:
             mimetype, charset = text.rsplit(":", 1)[1].split(";")
             out["mimetype"] = mimetype.strip()
@@ -105,7 +100,7 @@ def run(short, args, ctx):
     if params["get_attributes"]:
         out.update(version=None, attributes=[], attr_flags="")
         lsattr = native_proc.get_bin_path("lsattr")
-        text = lsattr and _tool(ctx, [lsattr, "-vd", path])
+        text = lsattr and lsattr_text(lsattr, path, ctx)
         try:
             res = text.split()
             out["version"] = res[0].strip()

@@ -95,6 +95,7 @@ class ModuleRunner(object):
                         __import__(name)
             except Exception:
                 pass  # the child imports it again and reports the real error
+            _freeze_heap()
 
     def run(self, bundle_path, python_module, name, args, check_mode=False, diff_mode=False,
             timeout=None, fork=True):
@@ -103,30 +104,27 @@ class ModuleRunner(object):
         try:
             tmpdir = os.path.join(workdir, "tmp")
             os.mkdir(tmpdir, 0o700)
-            payload_path = os.path.join(workdir, "args.json")
-            with open(payload_path, "wb") as f:
-                f.write(module_payload(args, name, check_mode, diff_mode, tmpdir))
+            payload = module_payload(args, name, check_mode, diff_mode, tmpdir)
             if fork and self.use_fork:
                 self.warm(bundle_path)
-                rc, out, err, timed_out = self._run_forked(bundle_path, python_module, payload_path,
-                                                           workdir, timeout)
+                rc, out, err, timed_out = self._run_forked(bundle_path, python_module, payload, workdir, timeout)
             else:
-                rc, out, err, timed_out = self._run_subprocess(bundle_path, python_module, payload_path,
-                                                               workdir, timeout)
+                rc, out, err, timed_out = self._run_subprocess(bundle_path, python_module, payload, workdir, timeout)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         return make_result(rc, out, err, timed_out, timeout)
 
-    def _run_forked(self, bundle_path, python_module, payload_path, workdir, timeout):
+    def _run_forked(self, bundle_path, python_module, payload, workdir, timeout):
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         with self._fork_lock:
             if self._front != bundle_path:
                 child.graft_bundle(bundle_path)
                 self._front = bundle_path
+            child.is_new_style(bundle_path, python_module)  # read once here, so no child reads it again
             pid = os.fork()
             if pid == 0:
-                child.run_forked_child(bundle_path, python_module, payload_path, out_w, err_w, workdir)
+                child.run_forked_child(bundle_path, python_module, payload, out_w, err_w, workdir)
         try:
             os.setpgid(pid, pid)
         except OSError:
@@ -146,8 +144,12 @@ class ModuleRunner(object):
             return -os.WTERMSIG(status), out, err, timed_out
         return os.WEXITSTATUS(status), out, err, timed_out
 
-    def _run_subprocess(self, bundle_path, python_module, payload_path, workdir, timeout):
-        argv = [sys.executable] + _interpreter_flags() + ["-c", child.BOOTSTRAP, bundle_path, python_module]
+    def _run_subprocess(self, bundle_path, python_module, payload, workdir, timeout):
+        payload_path = os.path.join(workdir, "args.json")
+        with open(payload_path, "wb") as f:
+            f.write(payload)
+        new_style = "basic" if child.is_new_style(bundle_path, python_module) else ""
+        argv = [sys.executable] + _interpreter_flags() + ["-c", child.BOOTSTRAP, bundle_path, python_module, new_style]
         with open(payload_path, "rb") as stdin:
             proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     cwd=workdir, close_fds=True, start_new_session=True)
@@ -161,6 +163,14 @@ class ModuleRunner(object):
             proc.stderr.close()
         kill_group(proc.pid, reaped=True)
         return proc.returncode, out, err, timed_out
+
+
+def _freeze_heap():
+    """Leaves the objects alive now out of every garbage collection: a forked child's collections would
+    otherwise walk (and so copy, page by page) the whole imported heap it shares with the gate."""
+    import gc
+    if hasattr(gc, "freeze"):
+        gc.freeze()
 
 
 def _interpreter_flags():

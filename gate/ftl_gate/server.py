@@ -266,12 +266,14 @@ class Gate(object):
         if not self._wait_idle(data.get("timeout", DEFAULT_SHUTDOWN_TIMEOUT)):
             self.children.kill_all()
         self._wait_idle(None)
+        _close_helpers()
         self._send("Goodbye", {}, msg_id)
         return 0
 
     def _stop_now(self, code):
         self.children.kill_all()
         self._wait_idle(None)
+        _close_helpers()
         return code
 
     def _wait_idle(self, timeout):
@@ -282,6 +284,13 @@ class Gate(object):
             return False
         self._idle.release()
         return True
+
+
+def _close_helpers():
+    """Processes kept for later requests (stat's file), ended and reaped before the gate goes."""
+    mime = sys.modules.get("ftl_gate.mime")
+    if mime is not None:
+        mime.PROBE.close()
 
 
 def main(argv=None):

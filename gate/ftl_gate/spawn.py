@@ -22,6 +22,17 @@ if sys.version_info >= (3, 12):
     warnings.filterwarnings("ignore", message=".*fork.*", category=DeprecationWarning)
 _RESTORED = tuple(getattr(signal, name) for name in ("SIGPIPE", "SIGXFSZ") if hasattr(signal, name))
 
+# subprocess's own C fork+exec, without importing subprocess: it does all of the above in C, and with vfork,
+# so the child neither copies the gate's page tables nor runs Python (a command costs ~0.6 ms less CPU).
+# Its arguments are those of CPython 3.11 to 3.13 (process_group and allow_vfork came in 3.11); other
+# versions take the Python path below.
+_fork_exec = None
+if (3, 11) <= sys.version_info[:2] <= (3, 13):
+    try:
+        from _posixsubprocess import fork_exec as _fork_exec
+    except ImportError:
+        pass
+
 
 def _candidates(program):
     if os.sep in program:
@@ -83,6 +94,8 @@ def spawn(argv, cwd, stdin_fd, out_fd, err_fd):
     Raises OSError when it cannot be started (the child has then been reaped).
     """
     candidates = _candidates(argv[0])
+    if _fork_exec is not None:
+        return _spawn_c(argv, candidates, cwd, stdin_fd, out_fd, err_fd)
     report_r, report_w = os.pipe()
     try:
         pid = os.fork()
@@ -112,3 +125,32 @@ def exit_code(status):
     if os.WIFSIGNALED(status):
         return -os.WTERMSIG(status)
     return os.WEXITSTATUS(status)
+
+
+def _spawn_c(argv, candidates, cwd, stdin_fd, out_fd, err_fd):
+    """spawn() through _posixsubprocess.fork_exec, as subprocess.Popen calls it (the error pipe kept open, the
+    only fd besides stdio: it closes on exec)."""
+    err_r, err_w = os.pipe()
+    try:
+        try:
+            pid = _fork_exec(
+                argv, tuple(os.fsencode(c) for c in candidates), True, (err_w,), cwd, None,
+                -1 if stdin_fd is None else stdin_fd, -1, -1, out_fd, -1, err_fd, err_r, err_w,
+                True, False, 0, None, None, None, -1, None, True)
+        finally:
+            os.close(err_w)
+        chunks = []
+        while True:
+            chunk = os.read(err_r, 50000)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        os.close(err_r)
+    if chunks:
+        os.waitpid(pid, 0)
+        # "OSError:<hex errno>:<message>", "noexec" as the message when chdir failed before any exec
+        parts = b"".join(chunks).split(b":", 2)
+        code = int(parts[1], 16) if len(parts) == 3 and parts[1] else errno.EINVAL
+        raise OSError(code, os.strerror(code), argv[0])
+    return pid

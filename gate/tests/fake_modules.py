@@ -6,7 +6,8 @@ FILES = {
     "tmods/echo.py": (
         "import json, os, sys\n"
         "args = json.loads(sys.stdin.read())['ANSIBLE_MODULE_ARGS']\n"
-        "print(json.dumps({'args': args, 'cwd': os.getcwd(), 'argv': sys.argv, 'name': __name__}))\n"
+        "print(json.dumps({'args': args, 'cwd': os.getcwd(), 'argv': sys.argv, 'name': __name__,\n"
+        "                  'fqn': globals().get('_module_fqn'), 'modlib': globals().get('_modlib_path')}))\n"
     ),
     # Prints noise around its JSON, as modules with chatty libraries do.
     "tmods/junk.py": "print('hello from a library')\nprint('{\"ok\": true}')\nprint('bye')\n",
@@ -16,6 +17,22 @@ FILES = {
         "print(json.dumps({'site': 'site' in sys.modules, 'site_dirs': [p for p in sys.path if p.endswith('-packages')]}))\n"
     ),
     "tmods/crash.py": "raise RuntimeError('kaput')\n",
+    # Uncaught exceptions whose sys.excepthook exits with a status, or fails itself.
+    "tmods/hookexit.py": (
+        "import sys\n"
+        "def hook(t, v, tb):\n"
+        "    print('{\"hooked\": \"%s\"}' % v)\n"
+        "    sys.exit(5)\n"
+        "sys.excepthook = hook\n"
+        "raise ValueError('caught by the hook')\n"
+    ),
+    "tmods/badhook.py": (
+        "import sys\n"
+        "def hook(t, v, tb):\n"
+        "    raise KeyError('hook broke')\n"
+        "sys.excepthook = hook\n"
+        "raise ValueError('original')\n"
+    ),
     "tmods/exit3.py": "import sys\nsys.stderr.write('giving up\\n')\nsys.exit(3)\n",
     # Sleeps; optionally leaves a grandchild running and records its pid in a file first.
     "tmods/sleeper.py": (

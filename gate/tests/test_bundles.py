@@ -108,6 +108,18 @@ class ShippedAnsibleModules(unittest.TestCase):
         self.compare("file", {"path": os.path.join(self.work, "dir", "new"), "state": "directory"}, check_mode=True)
         self.compare("file", {"path": os.path.join(self.work, "src.txt"), "state": "absent"})
 
+    def test_failures_the_module_reports_through_its_excepthook(self):
+        # file raises AnsibleModuleError and its sys.excepthook turns it into fail_json, as in a fresh interpreter.
+        blocked = os.path.join(self.work, "src.txt", "sub")
+        for fork in (True, False):
+            with self.subTest(fork=fork):
+                got = self.compare("file", {"path": blocked, "state": "directory"}, fork=fork)
+                self.assertEqual((got["rc"], got["result"]["failed"]), (1, True))
+                self.assertIn("There was an issue creating", got["result"]["msg"])
+                self.assertNotIn("stderr", got)
+                got = self.compare("file", {"path": os.path.join(self.work, "nope", "x"), "state": "touch"}, fork=fork)
+                self.assertIn("Error, could not touch target", got["result"]["msg"])
+
     def test_copy(self):
         got = self.compare("copy", {"src": os.path.join(self.work, "src.txt"),
                                     "dest": os.path.join(self.work, "dir", "dest.txt"), "mode": "0640"})

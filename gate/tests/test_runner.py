@@ -5,7 +5,7 @@ import tempfile
 import time
 import unittest
 
-from ftl_gate import runner
+from ftl_gate import child, runner
 from tests import fake_modules
 from tests.gate_process import alive, build_zip
 
@@ -40,6 +40,8 @@ class RunnerCase(unittest.TestCase):
                 self.assertEqual((args["x"], args["_ansible_check_mode"], args["_ansible_diff"]), (1, True, True))
                 self.assertEqual(args["_ansible_module_name"], "echo")
                 self.assertEqual(result["name"], "__main__")
+                # What AnsiballZ gives the module (the respawn helpers read them from __main__).
+                self.assertEqual((result["fqn"], result["modlib"]), ("tmods.echo", self.bundle))
                 self.assertEqual(result["argv"], [os.path.join(self.bundle, "tmods/echo.py")])
                 self.assertTrue(args["_ansible_tmpdir"].startswith(result["cwd"]))
                 self.assertFalse(os.path.exists(result["cwd"]), "the module's temp dir is removed")
@@ -57,6 +59,51 @@ class RunnerCase(unittest.TestCase):
                 self.assertIsNone(out["result"])
                 self.assertEqual(out["rc"], 1)
                 self.assertIn("RuntimeError: kaput", out["stderr"])
+
+    def test_uncaught_exceptions_go_to_the_excepthook_as_in_a_fresh_interpreter(self):
+        outs = {}
+        for fork in (True, False):
+            with self.subTest(fork=fork):
+                out = self.run_module("hookexit", fork=fork)
+                self.assertEqual((out["result"], out["rc"]), ({"hooked": "caught by the hook"}, 5))
+                out = outs[fork] = self.run_module("badhook", fork=fork)
+                self.assertEqual((out["result"], out["rc"]), (None, 1))
+                self.assertIn("Error in sys.excepthook:", out["stderr"])
+                self.assertIn("KeyError: 'hook broke'", out["stderr"])
+                self.assertIn("Original exception was:", out["stderr"])
+                self.assertTrue(out["stderr"].endswith("ValueError: original\n"), out["stderr"])
+        # The same report, apart from the frames above the module (the gate's own, or the fallback's -c).
+        head = dict((fork, out["stderr"].split("Original exception was:")[0]) for fork, out in outs.items())
+        self.assertEqual(head[True], head[False])
+
+    def test_arguments_bigger_than_a_pipe_reach_the_module(self):
+        big = "x" * 200000
+        for fork in (True, False):
+            with self.subTest(fork=fork):
+                out = self.run_module("echo", {"big": big}, fork=fork)
+                self.assertEqual(out["result"]["args"]["big"], big)
+
+    def test_new_style_modules_get_basic_args_and_a_report_when_they_do_not_exit(self):
+        # As ansible tells them apart: a module importing module_utils is wrapped by AnsiballZ, others are not.
+        files = {
+            "ansible/__init__.py": "", "ansible/module_utils/__init__.py": "",
+            "ansible/module_utils/basic.py": "_ANSIBLE_ARGS = None\n",
+            "ansible/modules/__init__.py": "",
+            "ansible/modules/newstyle.py": (
+                "import json, sys\nfrom ansible.module_utils import basic\n"
+                "sys.stderr.write('x=%s' % json.loads(basic._ANSIBLE_ARGS)['ANSIBLE_MODULE_ARGS']['x'])\n"),
+            "ansible/modules/oldstyle.py": "print('{\"plain\": true}')\n",
+        }
+        bundle = os.path.join(self.tmp, "styles.zip")
+        build_zip(bundle, files)
+        for fork in (True, False):
+            with self.subTest(fork=fork):
+                new = runner.ModuleRunner().run(bundle, "ansible.modules.newstyle", "newstyle", {"x": 7}, fork=fork)
+                self.assertEqual((new["rc"], new["stderr"]), (1, "x=7"))
+                self.assertEqual(new["result"], {"msg": "New-style module did not handle its own exit", "failed": True})
+                self.assertNotIn("stdout", new)
+                old = runner.ModuleRunner().run(bundle, "ansible.modules.oldstyle", "oldstyle", {}, fork=fork)
+                self.assertEqual((old["rc"], old["result"], "stdout" in old), (0, {"plain": True}, False))
 
     def test_exit_status_and_stderr_are_reported(self):
         out = self.run_module("exit3")

@@ -157,6 +157,17 @@ class GateCase(unittest.TestCase):
         self.assertEqual(self.gate.recv(), ("Goodbye", {}, 2))
         self.assertEqual(self.gate.proc.wait(10), 0)
 
+    def test_the_file_process_stat_keeps_is_reaped_before_goodbye(self):
+        self.gate.hello()
+        reply = self.gate.request("Module", {"name": "stat", "args": {"path": "/etc/passwd"}})
+        self.assertEqual(reply[1]["result"]["stat"]["mimetype"], "text/plain")
+        helpers = descendants(self.gate.proc.pid)
+        self.assertEqual(len(helpers), 1)
+        self.assertEqual(self.gate.request("Shutdown", {})[0], "Goodbye")
+        for pid in helpers:
+            self.assertFalse(alive(pid), "ended and reaped by the gate, not left to end after it")
+        self.assertEqual(self.gate.proc.wait(10), 0)
+
     def test_shutdown_kills_work_that_outlasts_its_timeout(self):
         self.gate.hello()
         pidfile = os.path.join(self.tmp, "pid")

@@ -2,10 +2,11 @@
 import errno
 import os
 import shutil
+import sys
 import tempfile
 import unittest
 
-from ftl_gate import native_proc
+from ftl_gate import native_proc, spawn as spawn_module
 from ftl_gate.spawn import spawn
 
 
@@ -42,10 +43,29 @@ class Spawn(unittest.TestCase):
         with self.assertRaises(OSError) as denied:
             spawn([not_executable], None, None, 1, 2)
         self.assertEqual(denied.exception.errno, errno.EACCES)
+        with self.assertRaises(OSError) as no_cwd:
+            spawn(["true"], os.path.join(self.tmp, "missing"), None, 1, 2)
+        self.assertEqual(no_cwd.exception.errno, errno.ENOENT)
 
     def test_exit_status_and_signal_as_returncode(self):
         self.assertEqual(native_proc.run(["sh", "-c", "exit 3"], None)[0], 3)
         self.assertEqual(native_proc.run(["sh", "-c", "kill -TERM $$"], None)[0], -15)
+
+
+
+class SpawnPath(unittest.TestCase):
+    def test_pythons_3_11_to_3_13_use_the_c_fork_exec(self):
+        self.assertEqual(spawn_module._fork_exec is not None, (3, 11) <= sys.version_info[:2] <= (3, 13))
+
+
+class SpawnInPython(Spawn):
+    """The same, on the Python fork path that Pythons without subprocess's C fork_exec arguments take."""
+
+    def setUp(self):
+        Spawn.setUp(self)
+        saved = spawn_module._fork_exec
+        spawn_module._fork_exec = None
+        self.addCleanup(setattr, spawn_module, "_fork_exec", saved)
 
 
 if __name__ == "__main__":
