@@ -5,7 +5,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { median, measure, replaceSection, type Measurement } from "./_bench-util.ts";
+import { median, measure, publishSection, type Measurement } from "./_bench-util.ts";
 
 const root = join(import.meta.dir, "..");
 const ftl2 = join(root, "dist", "ftl2");
@@ -73,5 +73,4 @@ const body = [
   "",
   "Targets: `--version` at most 30 ms; 200 local hosts at least 20x faster than ansible; at most 150 MB peak RSS for 1000 local hosts.",
 ].join("\n");
-replaceSection(join(root, "docs", "benchmarks.md"), "Local execution (scripts/bench-local.ts)", body);
-console.log("wrote docs/benchmarks.md");
+publishSection(quick, "Local execution (scripts/bench-local.ts)", body);

@@ -11,23 +11,19 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSshd, type SshFixture } from "../test/helpers/sshd.ts";
-import { measure, median, replaceSection, type Measurement } from "./_bench-util.ts";
+import { measure, median, type Measurement, FTL2_BIN, ROOT, SYSTEM_PY, forksFor, hostSizes, MITOGEN_PLUGINS, publishSection, measureAnsibleCold } from "./_bench-util.ts";
 import { profileTasks, type TaskProfile } from "./_bench-script-profile.ts";
 import { benchPlaybook, benchTasks } from "./bench-script-tasks.ts";
 
-const root = join(import.meta.dir, "..");
-const ftl2 = join(root, "dist", "ftl2");
+const root = ROOT;
+const ftl2 = FTL2_BIN;
 const TASKS_SCRIPT = join(root, "scripts", "bench-script-tasks.ts");
 const argv = process.argv.slice(2);
 const ftl2Only = argv.includes("--ftl2-only");
 const quick = argv.includes("--quick") || ftl2Only;
-const sizesArg = argv[argv.indexOf("--sizes") + 1];
-const sizes = argv.includes("--sizes") && sizesArg ? sizesArg.split(",").map(Number) : quick ? [5] : [20, 100];
-if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes expects host counts like 20,100, got '${sizesArg}'`);
-const forksFor = (n: number) => (n <= 20 ? n : 50);
+const sizes = hostSizes(argv, quick, { quick: [5], full: [20, 100] });
 const REPS = quick && !ftl2Only ? 1 : 3;
-const MITOGEN_PLUGINS = "/usr/lib/python3/dist-packages/ansible_mitogen/plugins/strategy";
-const PY = "/usr/bin/python3";
+const PY = SYSTEM_PY;
 
 const work = mkdtempSync(join(tmpdir(), "ftl2-bench-script-"));
 // As bench-ssh: the sessions' HOME is private to this run. `own` is the path where each host sees a
@@ -70,23 +66,9 @@ function check(m: Measurement, what: string, hosts: string[], ok: number, change
   return m;
 }
 
-function ansibleEnv(fx: SshFixture, cpDir: string, mitogen: boolean): Record<string, string> {
-  return {
-    HOME: home, ANSIBLE_NOCOLOR: "1", ANSIBLE_PYTHON_INTERPRETER: PY, ANSIBLE_SSH_CONTROL_PATH_DIR: cpDir,
-    ANSIBLE_SSH_COMMON_ARGS: `-o UserKnownHostsFile=${fx.knownHosts}`,
-    ...(mitogen ? { ANSIBLE_STRATEGY_PLUGINS: MITOGEN_PLUGINS, ANSIBLE_STRATEGY: "mitogen_linear" } : {}),
-  };
-}
-
-/** One cold ansible-playbook run: a fresh ControlPath directory, every master closed afterwards. */
+/** One cold ansible-playbook run (see measureAnsibleCold). */
 function runPlaybook(fx: SshFixture, inv: string, forks: number, mitogen: boolean): Measurement {
-  const cpDir = mkdtempSync(join(work, "cp-"));
-  try {
-    return measure(["ansible-playbook", "-i", inv, "-f", String(forks), playbook], ansibleEnv(fx, cpDir, mitogen));
-  } finally {
-    for (const sock of readdirSync(cpDir)) spawnSync("ssh", ["-o", `ControlPath=${join(cpDir, sock)}`, "-O", "exit", "x"], { stdio: "ignore" });
-    rmSync(cpDir, { recursive: true, force: true });
-  }
+  return measureAnsibleCold(["ansible-playbook", "-i", inv, "-f", String(forks), playbook], { work, home, knownHosts: fx.knownHosts, mitogen });
 }
 
 function runScript(inv: string, forks: number, vars: Record<string, unknown>, coldGate = false): Measurement {
@@ -280,8 +262,4 @@ const body = [
   "This run: " + verdicts.join("; ") + ".",
   "",
 ].join("\n");
-if (quick) console.log(body);
-else {
-  replaceSection(join(root, "docs", "benchmarks.md"), "Scripts: 10 tasks vs ansible-playbook (scripts/bench-script.ts)", body);
-  console.log("wrote docs/benchmarks.md");
-}
+publishSection(quick, "Scripts: 10 tasks vs ansible-playbook (scripts/bench-script.ts)", body);

@@ -12,21 +12,17 @@ import { ConnectionPool, runTask } from "../src/executor/index.ts";
 import { prepareModule } from "../src/modules/_prepare.ts";
 import type { ConnectionDefaults, HostTarget } from "../src/transport/index.ts";
 import { startSshd, type SshFixture } from "../test/helpers/sshd.ts";
-import { measure, median, replaceSection, type Measurement } from "./_bench-util.ts";
+import { measure, median, type Measurement, FTL2_BIN, ROOT, SYSTEM_PY, forksFor, hostSizes, MITOGEN_PLUGINS, publishSection, measureAnsibleCold } from "./_bench-util.ts";
 
-const root = join(import.meta.dir, "..");
-const ftl2 = join(root, "dist", "ftl2");
+const root = ROOT;
+const ftl2 = FTL2_BIN;
 const argv = process.argv.slice(2);
 const warmOnly = argv.includes("--warm-only");
 const quick = argv.includes("--quick") || warmOnly;
-const sizesArg = argv[argv.indexOf("--sizes") + 1];
-const sizes = argv.includes("--sizes") && sizesArg ? sizesArg.split(",").map(Number) : quick ? [20] : [20, 100, 500];
-if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes expects host counts like 20,100,500, got '${sizesArg}'`);
-const forksFor = (n: number) => (n <= 20 ? n : 50);
+const sizes = hostSizes(argv, quick, { quick: [20], full: [20, 100, 500] });
 const WARM_HOSTS = Math.min(100, Math.max(...sizes));
 const K = quick && !warmOnly ? 5 : 20;
-const MITOGEN_PLUGINS = "/usr/lib/python3/dist-packages/ansible_mitogen/plugins/strategy";
-const PY = "/usr/bin/python3";
+const PY = SYSTEM_PY;
 
 const work = mkdtempSync(join(tmpdir(), "ftl2-bench-ssh-"));
 // The sshd sessions get this HOME (sshd_config SetEnv), so the gate's ~/.ftl and ansible's ~/.ansible/tmp
@@ -45,24 +41,9 @@ function inventory(fx: SshFixture, n: number): string {
   return path;
 }
 
-/** OpenSSH reads ~/.ssh from the passwd entry, not $HOME, so ansible is pointed at the fixture's known_hosts. */
-function ansibleEnv(fx: SshFixture, cpDir: string, mitogen: boolean): Record<string, string> {
-  return {
-    HOME: home, ANSIBLE_NOCOLOR: "1", ANSIBLE_PYTHON_INTERPRETER: PY, ANSIBLE_SSH_CONTROL_PATH_DIR: cpDir,
-    ANSIBLE_SSH_COMMON_ARGS: `-o UserKnownHostsFile=${fx.knownHosts}`,
-    ...(mitogen ? { ANSIBLE_STRATEGY_PLUGINS: MITOGEN_PLUGINS, ANSIBLE_STRATEGY: "mitogen_linear" } : {}),
-  };
-}
-
-/** One cold ansible run: a fresh ControlPath directory, and every ControlPersist master closed afterwards. */
+/** One cold ansible run (see measureAnsibleCold). */
 function runAnsible(fx: SshFixture, cmd: string[], mitogen: boolean): Measurement {
-  const cpDir = mkdtempSync(join(work, "cp-"));
-  try {
-    return measure(["ansible", ...cmd], ansibleEnv(fx, cpDir, mitogen));
-  } finally {
-    for (const sock of readdirSync(cpDir)) spawnSync("ssh", ["-o", `ControlPath=${join(cpDir, sock)}`, "-O", "exit", "x"], { stdio: "ignore" });
-    rmSync(cpDir, { recursive: true, force: true });
-  }
+  return measureAnsibleCold(["ansible", ...cmd], { work, home, knownHosts: fx.knownHosts, mitogen });
 }
 
 function runFtl2(cmd: string[], cold: boolean): Measurement {
@@ -242,8 +223,4 @@ const body = [
   // A blank line before the next section's heading.
   "",
 ].join("\n");
-if (quick) console.log(body);
-else {
-  replaceSection(join(root, "docs", "benchmarks.md"), "Remote execution over SSH (scripts/bench-ssh.ts)", body);
-  console.log("wrote docs/benchmarks.md");
-}
+publishSection(quick, "Remote execution over SSH (scripts/bench-ssh.ts)", body);

@@ -12,19 +12,16 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { realTransmit } from "../test/helpers/real-runner.ts";
 import { startSshd, type SshFixture } from "../test/helpers/sshd.ts";
-import { measure, median, replaceSection, type Measurement } from "./_bench-util.ts";
+import { measure, median, type Measurement, FTL2_BIN, ROOT, SYSTEM_PY, forksFor, hostSizes, publishSection } from "./_bench-util.ts";
 
-const root = join(import.meta.dir, "..");
-const ftl2 = join(root, "dist", "ftl2");
+const root = ROOT;
+const ftl2 = FTL2_BIN;
 if (!existsSync(ftl2)) throw new Error(`${ftl2} is missing: run npm run build first`);
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
-const sizesArg = argv[argv.indexOf("--sizes") + 1];
-const sizes = argv.includes("--sizes") && sizesArg ? sizesArg.split(",").map(Number) : quick ? [20] : [20, 100];
-if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--sizes expects host counts like 20,100, got '${sizesArg}'`);
-const forksFor = (n: number) => (n <= 20 ? n : 50);
+const sizes = hostSizes(argv, quick, { quick: [20], full: [20, 100] });
 const FTL2_REPS = quick ? 2 : 3;
-const PY = "/usr/bin/python3";
+const PY = SYSTEM_PY;
 
 const work = mkdtempSync(join(tmpdir(), "ftl2-bench-worker-"));
 // sshd sessions get this HOME (sshd_config SetEnv): the gate's ~/.ftl and ansible's ~/.ansible/tmp stay private
@@ -278,8 +275,4 @@ const body = [
   "Target: at least 10x faster end to end than the real worker. This run: " + verdicts.join("; ") + ".",
   "",
 ].join("\n");
-if (quick) console.log(body);
-else {
-  replaceSection(join(root, "docs", "benchmarks.md"), "AWX worker (scripts/bench-worker.ts)", body);
-  console.log("wrote docs/benchmarks.md");
-}
+publishSection(quick, "AWX worker (scripts/bench-worker.ts)", body);

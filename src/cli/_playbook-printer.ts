@@ -1,8 +1,8 @@
 // Prints a script's module calls as ansible-playbook's default callback does, from the engine events: a task
 // banner per call, a line per host result, and the PLAY RECAP over every call at the end. Results go to stdout,
 // warnings to stderr, as ansible's. Calls a script runs at the same time (Promise.all) have no playbook
-// equivalent: a call that starts while another runs gets its banner with its first result, and a banner is only
-// printed again when the results switch to a call of another module, so N concurrent `stat` calls read as one task.
+// equivalent: a banner is printed with a call's first result, and again only when the results switch to a call
+// of another module (or one that did not overlap), so N concurrent `stat` calls read as one task.
 import type { EngineEvent, RunStats } from "../events/index.ts";
 import { emptyStats, recordStatus } from "../executor/index.ts";
 import { cleanCopy, columnsFor, formatError, formatWarning, playbookHostLines, recapLines, stringc, taskBanner, type DisplayLine } from "../output/index.ts";
@@ -16,10 +16,9 @@ export class PlaybookPrinter {
   readonly #color: boolean;
   readonly #columns: number;
   readonly #modules = new Map<string, string>();
-  /** Calls started and not yet complete. */
-  readonly #running = new Set<string>();
-  /** Calls that started while another ran: their banner waits for their first result. */
-  readonly #deferred = new Set<string>();
+  /** When each call started and ended, in event order: two calls overlapped unless one ended before the other began. */
+  readonly #span = new Map<string, { start: number; end?: number }>();
+  #clock = 0;
   readonly #warned = new Set<string>();
   #lastBanner: string | undefined;
   readonly stats: RunStats = emptyStats();
@@ -46,8 +45,7 @@ export class PlaybookPrinter {
     this.#lastBanner = runId;
     const module = this.#modules.get(runId) ?? "";
     // Overlapping calls of one module share the banner already on screen.
-    const overlapping = last !== undefined && (this.#running.has(last) || this.#deferred.has(runId));
-    if (overlapping && this.#modules.get(last) === module) return;
+    if (last !== undefined && this.#modules.get(last) === module && this.#overlap(last, runId)) return;
     this.#write(taskBanner(module, this.#columns));
   }
 
@@ -56,13 +54,11 @@ export class PlaybookPrinter {
     switch (ev.type) {
       case "run_start":
         this.#modules.set(ev.runId, ev.module);
-        if (this.#running.size === 0) this.#banner(ev.runId);
-        else this.#deferred.add(ev.runId);
-        this.#running.add(ev.runId);
+        this.#span.set(ev.runId, { start: ++this.#clock });
+        // The banner comes with the call's first result, so calls running at once never leave one empty.
         break;
       case "run_complete":
-        this.#running.delete(ev.runId);
-        this.#deferred.delete(ev.runId);
+        (this.#span.get(ev.runId) ?? { start: 0 }).end = ++this.#clock;
         break;
       case "module_complete": {
         recordStatus(this.stats, ev.host, ev.status);
@@ -75,6 +71,13 @@ export class PlaybookPrinter {
         break;
     }
   };
+
+  #overlap(a: string, b: string): boolean {
+    const x = this.#span.get(a);
+    const y = this.#span.get(b);
+    if (!x || !y) return false;
+    return (x.end === undefined || x.end > y.start) && (y.end === undefined || y.end > x.start);
+  }
 
   warn(msg: string): void {
     const text = formatWarning(maskSecrets(msg, this.#secrets()), columnsFor(this.#io.stderr.isTTY === true, this.#io.stderr.columns));
