@@ -53,6 +53,6 @@ if _here.endswith(".pyz") and os.path.isfile(_here):
 if _here not in sys.path:
     sys.path.insert(0, _here)
 
-from ftl_gate import main  # noqa: E402
+from ftl_gate import leave, main  # noqa: E402
 
-sys.exit(main())
+leave(main())

@@ -1,6 +1,4 @@
 """``python -m ftl_gate``."""
-import sys
+from ftl_gate import leave, main
 
-from ftl_gate import main
-
-sys.exit(main())
+leave(main())
