@@ -1,7 +1,7 @@
 // Runs one task on many hosts: a sliding window of `forks`, per-host results and stats, fail-fast,
 // a per-task timeout, and cancellation (nothing new starts; running modules are aborted and reported).
 import { randomUUID } from "node:crypto";
-import { UnreachableError, errorMessage } from "../errors.ts";
+import { TimeoutError, UnreachableError, errorMessage } from "../errors.ts";
 import type { EventBus, HostStatus, RunStats } from "../events/index.ts";
 import type { ModuleParams, ModuleResult } from "../modules/_types.ts";
 import type { PreparedModule } from "../modules/_prepare.ts";
@@ -163,7 +163,7 @@ async function runOnHost(
     if (timedOut) return taskExecutorResult(timeoutResult());
     return taskExecutorResult(r);
   } catch (e) {
-    if (timedOut) return taskExecutorResult(timeoutResult());
+    if (timedOut || e instanceof TimeoutError) return taskExecutorResult(timeoutResult());
     if (runSignal.aborted) return CANCELED;
     if (e instanceof UnreachableError) {
       await opts.pool.discard(target.name).catch(() => {});

@@ -7,7 +7,7 @@
 // gate; a connection that dies makes the host UNREACHABLE in OpenSSH's words.
 import type { Client } from "ssh2";
 import { constants } from "node:os";
-import { UnreachableError, errorMessage } from "../errors.ts";
+import { TimeoutError, UnreachableError, errorMessage } from "../errors.ts";
 import type { BundleSource, GateSession } from "../gate/_session.ts";
 import { cleanModuleResult, parseModuleOutput } from "../modules/_ansible-local.ts";
 import { buildModuleBundle } from "../modules/_bundle.ts";
@@ -112,6 +112,9 @@ class SshConnection implements Connection {
       timeoutAware(req),
       { native },
     );
+    // The gate enforces the task timeout too (it kills the module and stays warm); whichever of its answer and
+    // the executor's own timer comes first, the host's result is the task timeout's, in ansible's words.
+    if (reply.timed_out && req.timeoutSec && req.timeoutSec > 0) throw new TimeoutError(`the module ran past the task timeout (${req.timeoutSec} s)`);
     // With junk around the JSON the gate still sends the raw stdout: ansible's own filter then decides,
     // which keeps its "junk after the JSON data" warning.
     const data = reply.timed_out || (reply.result && reply.stdout === undefined) ? reply.result : parseModuleOutput(reply.stdout ?? "", reply.stderr ?? "", reply.rc);
