@@ -95,3 +95,13 @@ export function measureAnsibleCold(cmd: string[], o: ColdAnsibleOptions): Measur
     rmSync(cpDir, { recursive: true, force: true });
   }
 }
+
+/** An INI inventory of the first `n` fixture hosts (group sshd, root with the fixture's key), written in `dir`. */
+export function writeSshInventory(dir: string, hosts: readonly { name: string; address: string; port: number }[], clientKey: string, n: number): string {
+  const path = join(dir, `hosts-${n}.ini`);
+  const lines = hosts.slice(0, n).map(
+    (h) => `${h.name} ansible_host=${h.address} ansible_port=${h.port} ansible_user=root ansible_ssh_private_key_file=${clientKey} ansible_python_interpreter=${SYSTEM_PY}`,
+  );
+  writeFileSync(path, `[sshd]\n${lines.join("\n")}\n`);
+  return path;
+}

@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { startSshd, type SshFixture } from "../test/helpers/sshd.ts";
-import { measure, median, type Measurement, FTL2_BIN, ROOT, SYSTEM_PY, forksFor, hostSizes, MITOGEN_PLUGINS, publishSection, measureAnsibleCold } from "./_bench-util.ts";
+import { measure, median, type Measurement, FTL2_BIN, ROOT, SYSTEM_PY, forksFor, hostSizes, MITOGEN_PLUGINS, publishSection, measureAnsibleCold, writeSshInventory } from "./_bench-util.ts";
 import { profileTasks, type TaskProfile } from "./_bench-script-profile.ts";
 import { benchPlaybook, benchTasks } from "./bench-script-tasks.ts";
 
@@ -39,14 +39,7 @@ writeFileSync(playbook, benchPlaybook(own, src));
 const TASKS = benchTasks(own, src);
 const CHANGED = [0, 1].map((run) => TASKS.filter((t) => t.changed[run]).length) as [number, number];
 
-function inventory(fx: SshFixture, n: number): string {
-  const path = join(work, `hosts-${n}.ini`);
-  const lines = fx.hosts.slice(0, n).map(
-    (h) => `${h.name} ansible_host=${h.address} ansible_port=${h.port} ansible_user=root ansible_ssh_private_key_file=${fx.clientKey} ansible_python_interpreter=${PY}`,
-  );
-  writeFileSync(path, `[sshd]\n${lines.join("\n")}\n`);
-  return path;
-}
+const inventory = (fx: SshFixture, n: number): string => writeSshInventory(work, fx.hosts, fx.clientKey, n);
 
 function wipe(fx: SshFixture, n: number): void {
   for (const h of fx.hosts.slice(0, n)) rmSync(join(fx.ownDirOf(h.name), "b"), { recursive: true, force: true });

@@ -12,7 +12,7 @@ import { ConnectionPool, runTask } from "../src/executor/index.ts";
 import { prepareModule } from "../src/modules/_prepare.ts";
 import type { ConnectionDefaults, HostTarget } from "../src/transport/index.ts";
 import { startSshd, type SshFixture } from "../test/helpers/sshd.ts";
-import { measure, median, type Measurement, FTL2_BIN, ROOT, SYSTEM_PY, forksFor, hostSizes, MITOGEN_PLUGINS, publishSection, measureAnsibleCold } from "./_bench-util.ts";
+import { measure, median, type Measurement, FTL2_BIN, ROOT, SYSTEM_PY, forksFor, hostSizes, MITOGEN_PLUGINS, publishSection, measureAnsibleCold, writeSshInventory } from "./_bench-util.ts";
 
 const root = ROOT;
 const ftl2 = FTL2_BIN;
@@ -32,14 +32,7 @@ const home = join(work, "home");
 mkdirSync(remoteHome);
 mkdirSync(join(home, ".ssh"), { recursive: true });
 
-function inventory(fx: SshFixture, n: number): string {
-  const path = join(work, `hosts-${n}.ini`);
-  const lines = fx.hosts.slice(0, n).map(
-    (h) => `${h.name} ansible_host=${h.address} ansible_port=${h.port} ansible_user=root ansible_ssh_private_key_file=${fx.clientKey} ansible_python_interpreter=${PY}`,
-  );
-  writeFileSync(path, `[sshd]\n${lines.join("\n")}\n`);
-  return path;
-}
+const inventory = (fx: SshFixture, n: number): string => writeSshInventory(work, fx.hosts, fx.clientKey, n);
 
 /** One cold ansible run (see measureAnsibleCold). */
 function runAnsible(fx: SshFixture, cmd: string[], mitogen: boolean): Measurement {
