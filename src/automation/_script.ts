@@ -19,7 +19,10 @@ export interface LoadedScript {
 export type AutomationFn = (options?: Record<string, unknown>) => Promise<unknown>;
 
 /** Names of automation/'s public face that are for front doors, not for scripts. */
-const FRONT_DOOR_ONLY = new Set(["loadScript", "callScript", "scriptError", "registerScriptModule", "setScriptAutomation"]);
+/** automation/index.ts's exports that serve the front doors (ftl2 run, worker script jobs), not scripts. */
+export const FRONT_DOOR_EXPORTS: ReadonlySet<string> = new Set([
+  "loadScript", "callScript", "scriptError", "registerScriptModule", "setScriptAutomation", "Masker", "FRONT_DOOR_EXPORTS",
+]);
 
 let registered = false;
 let current: AutomationFn | undefined;
@@ -39,7 +42,7 @@ export function setScriptAutomation(fn: AutomationFn | undefined): void {
 export async function registerScriptModule(api: Readonly<Record<string, unknown>>): Promise<void> {
   if (registered) return;
   const exports: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(api)) if (!FRONT_DOOR_ONLY.has(k)) exports[k] = v;
+  for (const [k, v] of Object.entries(api)) if (!FRONT_DOOR_EXPORTS.has(k)) exports[k] = v;
   const plain = api.automation as AutomationFn | undefined;
   exports.automation = (options?: Record<string, unknown>) => {
     const fn = current ?? plain;

@@ -5,7 +5,10 @@ export { AutomationFailedError } from "./_results.ts";
 export { Secret } from "../secret.ts";
 export { FtlError } from "../errors.ts";
 // For the front doors (ftl2 run, worker script jobs); not part of the `ftl2` module scripts import.
-export { callScript, loadScript, registerScriptModule, scriptError, setScriptAutomation, type LoadedScript } from "./_script.ts";
+export {
+  FRONT_DOOR_EXPORTS, callScript, loadScript, registerScriptModule, scriptError, setScriptAutomation, type LoadedScript,
+} from "./_script.ts";
+export { Masker } from "./_mask.ts";
 // Every type of the script-facing API (the declarations `ftl2 types` writes); the runtime values above win over
 // _public.ts's declared ones of the same names.
 export type * from "./_public.ts";

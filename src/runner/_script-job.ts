@@ -6,12 +6,11 @@
 import { basename } from "node:path";
 import * as api from "../automation/index.ts";
 import {
-  automation, callScript, loadScript, registerScriptModule, scriptError, setScriptAutomation, type AutomationOptions, type Ftl, type ScriptRunner,
+  Masker, automation, callScript, loadScript, registerScriptModule, scriptError, setScriptAutomation, type AutomationOptions, type Ftl, type ScriptRunner,
 } from "../automation/index.ts";
 import { describeError } from "../adhoc/index.ts";
 import type { EngineEvent } from "../events/index.ts";
 import { exitCodeFor } from "../executor/index.ts";
-import { maskSecrets, type Secret } from "../secret.ts";
 import type { RunnerJob } from "./_job-spec.ts";
 import { answerPrompt } from "./_passwords.ts";
 import { PlaybookEventBuilder } from "./_playbook-events.ts";
@@ -26,13 +25,6 @@ function chain(a: ((e: EngineEvent) => void) | undefined, b: (e: EngineEvent) =>
   return a ? (e) => (a(e), b(e)) : b;
 }
 
-function maskDeep(v: unknown, secrets: readonly Secret[]): unknown {
-  if (typeof v === "string") return maskSecrets(v, secrets);
-  if (Array.isArray(v)) return v.map((x) => maskDeep(x, secrets));
-  if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, maskDeep(x, secrets)]));
-  return v;
-}
-
 function stopped(signal: AbortSignal | undefined): JobOutcome | undefined {
   if (!signal?.aborted) return undefined;
   return { status: signal.reason === "timeout" ? "timeout" : "canceled", rc: RC_CANCELED };
@@ -42,6 +34,8 @@ export async function runScriptJob(job: RunnerJob, io: RunJobIO): Promise<JobOut
   const script = job.script as string;
   const events = new PlaybookEventBuilder({ ident: job.ident, env: job.env, now: io.now, playbook: basename(script), verbosity: 0, emit: io.emit });
   const contexts: Ftl[] = [];
+  // Every context's secrets: the engine masks what it reports; what the script itself emits or throws is masked here.
+  const masker = new Masker();
   // The machine credential: its key from memory, and passwords only where AWX sent a real answer (it sends
   // every prompt, most with an empty answer).
   const answer = (prompt: string) => {
@@ -57,11 +51,11 @@ export async function runScriptJob(job: RunnerJob, io: RunJobIO): Promise<JobOut
       const own = options ?? {};
       const ftl = await automation({ ...base, ...own, onEvent: chain(own.onEvent, events.onEvent), signal: own.signal ?? io.signal });
       contexts.push(ftl);
+      for (const s of Object.values(ftl.secrets)) masker.add(s);
       return ftl;
     },
     emitEvent(event: Record<string, unknown>): void {
-      const secrets = contexts.flatMap((c) => Object.values(c.secrets));
-      events.custom(maskDeep(event, secrets) as Record<string, unknown>);
+      events.custom(masker.deep(event));
     },
   };
   let value: unknown;
@@ -78,8 +72,7 @@ export async function runScriptJob(job: RunnerJob, io: RunJobIO): Promise<JobOut
   } catch (e) {
     const halted = stopped(io.signal);
     if (halted) return { ...halted, stats: events.stats };
-    // The engine masks what it reports; an error the script throws itself may carry a secret's value too.
-    events.error(maskSecrets(describeError(e, 0), contexts.flatMap((c) => Object.values(c.secrets))));
+    events.error(masker.text(describeError(e, 0)));
     return { status: "failed", rc: 1, stats: events.stats };
   } finally {
     setScriptAutomation(undefined);
