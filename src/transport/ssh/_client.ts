@@ -14,6 +14,18 @@ import type { SshTarget } from "./_target.ts";
 
 const DEFAULT_KEYS = ["id_ed25519", "id_ecdsa", "id_rsa"];
 
+/**
+ * Key exchange preference: ecdh-sha2-nistp256 first, then ssh2's own order. OpenSSH's sshd computes curve25519
+ * with its bundled reference code, but NIST P-256 with OpenSSL's optimised code: measured here, 2.3 ms less sshd
+ * CPU per connection (17.5 -> 15.2 ms), which is most of a warm ping's host-side cost after Python. Both are
+ * standard SSH key exchanges; a server that lacks P-256 negotiates the next one.
+ */
+export const KEX_ORDER = [
+  "ecdh-sha2-nistp256", "curve25519-sha256", "curve25519-sha256@libssh.org", "ecdh-sha2-nistp384", "ecdh-sha2-nistp521",
+  "diffie-hellman-group-exchange-sha256", "diffie-hellman-group14-sha256", "diffie-hellman-group16-sha512",
+  "diffie-hellman-group18-sha512",
+];
+
 async function readKey(path: string): Promise<Buffer> {
   try {
     return await readFile(path.startsWith("~/") ? homedir() + path.slice(1) : path);
@@ -92,7 +104,8 @@ function connectOnce(t: SshTarget, auth: Auth[], known: KnownHosts | undefined, 
     };
     // Offer the key types known_hosts has for this host first, so a server with several host keys is not
     // refused for showing a type we have no line for (OpenSSH orders its HostKeyAlgorithms the same way).
-    if (known) cfg.algorithms = { serverHostKey: known.hostKeyAlgorithms(t.host, t.port, SUPPORTED_HOST_KEYS) as never };
+    cfg.algorithms = { kex: KEX_ORDER as never };
+    if (known) cfg.algorithms.serverHostKey = known.hostKeyAlgorithms(t.host, t.port, SUPPORTED_HOST_KEYS) as never;
     c.on("connect", () => (attempt.tcpConnected = true));
     c.on("ready", () => done());
     c.on("error", (e) => done(e));
