@@ -32,6 +32,11 @@ const home = join(work, "home");
 mkdirSync(remoteHome);
 mkdirSync(home);
 
+// Both workers run with an execution environment's PATH. This machine's PATH starts with pyenv's shims, whose
+// `python3` is a shell script costing ~100 ms per start, and AWX's inventory script runs through
+// `/usr/bin/env python3`: with the shims first every job of either worker paid it (9.6 ms with /usr/bin/python3).
+const EE_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 type Job = { label: string; module: string; args: string };
 const JOBS: Job[] = [
   { label: "`ping`", module: "ping", args: "" },
@@ -121,7 +126,7 @@ function runLeg(runner: string, stream: string, pdd: string, ident: number, env:
   const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
   const worker = measure(["sh", "-c", `exec ${q(runner)} worker --private-data-dir=${q(pdd)} --delete <${q(stream)} >${q(out)} 2>&1`], env);
   const processDir = mkdtempSync(join(work, "process-"));
-  const process_ = measure(["sh", "-c", `exec ansible-runner process ${q(processDir)} --ident ${ident} <${q(out)}`], { HOME: home });
+  const process_ = measure(["sh", "-c", `exec ansible-runner process ${q(processDir)} --ident ${ident} <${q(out)}`], { HOME: home, PATH: EE_PATH });
   const lines = readFileSync(out, "utf8").split("\n").filter(Boolean);
   const statuses: string[] = [];
   for (const l of lines) {
@@ -187,7 +192,7 @@ function benchJob(fx: SshFixture, n: number, job: Job, ident: number): void {
     // host key checking is off) and ssh ControlPersist masters that end with the job.
     const scratch = mkdtempSync(join(work, "ee-"));
     writeFileSync(join(scratch, "known_hosts"), "");
-    return { HOME: home, ANSIBLE_SSH_CONTROL_PATH_DIR: join(scratch, "cp"), ANSIBLE_SSH_COMMON_ARGS: `-o UserKnownHostsFile=${join(scratch, "known_hosts")}` };
+    return { HOME: home, PATH: EE_PATH, ANSIBLE_SSH_CONTROL_PATH_DIR: join(scratch, "cp"), ANSIBLE_SSH_COMMON_ARGS: `-o UserKnownHostsFile=${join(scratch, "known_hosts")}` };
   };
   const closeMasters = (env: Record<string, string>) => {
     const cp = env.ANSIBLE_SSH_CONTROL_PATH_DIR!;
@@ -203,11 +208,11 @@ function benchJob(fx: SshFixture, n: number, job: Job, ident: number): void {
   checkLeg("ansible-runner worker", real, n, job.module === "command");
 
   rmSync(join(remoteHome, ".ftl"), { recursive: true, force: true });
-  const cold = runLeg(ftl2, stream, pdd, ident, { HOME: home });
+  const cold = runLeg(ftl2, stream, pdd, ident, { HOME: home, PATH: EE_PATH });
   checkLeg("ftl2 worker (cold)", cold, n, job.module === "command");
   sameWork(real, cold, `${job.module} on ${n} hosts`);
   const warm = Array.from({ length: FTL2_REPS }, () => {
-    const leg = runLeg(ftl2, stream, pdd, ident, { HOME: home });
+    const leg = runLeg(ftl2, stream, pdd, ident, { HOME: home, PATH: EE_PATH });
     checkLeg("ftl2 worker (warm)", leg, n, job.module === "command");
     sameWork(real, leg, `${job.module} on ${n} hosts`);
     return leg;
