@@ -60,9 +60,11 @@ function makeTree(): string {
   linkSync(join(d, "h1"), join(d, "h2"));
   symlinkSync("nope", join(d, "dangling"));
   symlinkSync("d", join(d, "ld"));
+  writeFileSync(join(d, "same.txt"), "hello\nworld\n");
+  chmodSync(join(d, "same.txt"), 0o600);
   writeFileSync(join(d, "bin"), Buffer.from([1, 0, 2]));
   chmodSync(join(d, "bin"), 0o644);
-  for (const f of ["a.txt", "run.sh", "d/in.txt", "d", "empty", "h1", "bin"]) utimesSync(join(d, f), FIXED_TIME, FIXED_TIME);
+  for (const f of ["a.txt", "same.txt", "run.sh", "d/in.txt", "d", "empty", "h1", "bin"]) utimesSync(join(d, f), FIXED_TIME, FIXED_TIME);
   for (const f of ["l", "dangling", "ld"]) lutimesSync(join(d, f), FIXED_TIME, FIXED_TIME);
   return d;
 }
