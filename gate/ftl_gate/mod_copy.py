@@ -8,7 +8,6 @@ file or carries a POSIX ACL (the module would run setfacl on the copy), relative
 SELinux hosts.
 """
 import errno
-import hashlib
 import os
 import stat
 
@@ -34,11 +33,32 @@ class _Exit(Exception):
         self.result = result
 
 
-def _digest(b_path, name):
+def _hasher(name):
+    """sha1/md5 from the interpreter's own modules: importing hashlib's OpenSSL costs 2-6 ms per gate."""
     try:
-        h = hashlib.new(name)
-    except ValueError:
-        return None  # md5 on a FIPS host: the module reports null
+        if name == "sha1":
+            from _sha1 import sha1 as make
+        else:
+            from _md5 import md5 as make
+    except ImportError:
+        import hashlib
+        make = getattr(hashlib, name)
+    return make()
+
+
+def _check_fips():
+    """On a FIPS host md5 may be refused (the module then reports md5sum null): the real module decides."""
+    try:
+        with open("/proc/sys/crypto/fips_enabled", "rb") as f:
+            fips = f.read().strip() == b"1"
+    except OSError:
+        fips = False
+    if fips:
+        raise Unsupported("FIPS mode")
+
+
+def _digest(b_path, name):
+    h = _hasher(name)
     with open(os.path.realpath(b_path), "rb") as f:
         for block in iter(lambda: f.read(64 * 1024), b""):
             h.update(block)
@@ -88,7 +108,6 @@ def _backup(dest, ctx):
 
 def _atomic_move(b_src, dest):
     """AnsibleModule.atomic_move without SELinux: dest's mode and owner onto src, then rename."""
-    import traceback
     b_dest = b(dest)
     dest_stat = None
     if os.path.exists(b_dest):
@@ -104,6 +123,7 @@ def _atomic_move(b_src, dest):
         os.rename(b_src, b_dest)
     except (IOError, OSError) as e:
         if e.errno not in (errno.EPERM, errno.EXDEV, errno.EACCES, errno.ETXTBSY, errno.EBUSY):
+            import traceback  # ~25 ms to import: only on the way out
             raise ModuleFail({"msg": "Could not replace file: %s to %s: %s" % (b_src, dest, e),
                               "exception": traceback.format_exc()})
         _move_across(b_src, b_dest, dest, dest_stat)
@@ -262,6 +282,7 @@ def run(short, args, ctx):
         raise Unsupported("no src")
     absolute(params["src"])
     absolute(params["dest"])
+    _check_fips()
     rc = 0
     try:
         result = _copy(params, ctx)
