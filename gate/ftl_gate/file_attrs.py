@@ -225,3 +225,18 @@ def path_state(b_path):
         if e.errno == errno.ENOENT:
             return "absent"
         raise
+
+
+def initial_diff(path, state, prev):
+    """initial_diff of the file module: path and state before and after, and what a removed tree held."""
+    diff = {"before": {"path": path}, "after": {"path": path}}
+    if prev != state:
+        diff["before"]["state"] = prev
+        diff["after"]["state"] = state
+        if state == "absent" and prev == "directory":
+            walked = {"directories": [], "files": []}
+            for top, dirs, files in os.walk(b(path)):
+                walked["directories"].extend(text(os.path.join(top, d)) for d in dirs)
+                walked["files"].extend(text(os.path.join(top, f)) for f in files)
+            diff["before"]["path_content"] = walked
+    return diff
