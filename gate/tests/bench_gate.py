@@ -1,9 +1,12 @@
 """Gate CPU per request, without ssh: first calls in fresh gates (bundles already cached on disk) and warm calls.
 
 CPU is the gate's own plus the module processes it reaped (/proc utime+stime+cutime+cstime), so a number here
-is what one host pays. Usage, from gate/: ``/usr/bin/python3 -m tests.bench_gate [--gates 10] [--calls 40]``.
+is what one host pays. Usage, from gate/: ``/usr/bin/python3 -m tests.bench_gate [--gates 10] [--calls 40] [--ship]``;
+``--ship`` sends file and copy as bundles too (their cost before they were native).
 """
 import base64
+import hashlib
+import itertools
 import os
 import shutil
 import sys
@@ -36,14 +39,32 @@ def cpu_ms(pid):
     return ticks * 1000.0 / TICK
 
 
+def _upload(work):
+    """The copy module as the copy action runs it: a fresh upload (new content each time) moved onto dest."""
+    counter = itertools.count()
+
+    def prepare():
+        data = ("upload %d\n" % next(counter)).encode()
+        src = os.path.join(work, "upload")
+        with open(src, "wb") as f:
+            f.write(data)
+        return {"src": src, "dest": os.path.join(work, "uploaded"), "_original_basename": "uploaded",
+                "checksum": hashlib.sha1(data).hexdigest(), "mode": "0644"}
+    return prepare
+
+
 def calls(work):
+    """(label, module, args or a function making them) per request."""
     target = os.path.join(work, "target")
     return [
-        ("file", {"path": os.path.join(work, "d"), "state": "directory"}),
-        ("copy", {"src": os.path.join(work, "src.txt"), "dest": target, "remote_src": True}),
-        ("lineinfile", {"path": target, "line": "hello"}),
-        ("command", {"_raw_params": "echo hi"}),
-        ("stat", {"path": "/etc/passwd"}),
+        ("file dir", "file", {"path": os.path.join(work, "d"), "state": "directory", "mode": "0755"}),
+        ("file touch", "file", {"path": os.path.join(work, "t"), "state": "touch", "mode": "0600",
+                                "modification_time": "preserve", "access_time": "preserve"}),
+        ("copy", "copy", _upload(work)),
+        ("copy remote", "copy", {"src": os.path.join(work, "src.txt"), "dest": target, "remote_src": True}),
+        ("lineinfile", "lineinfile", {"path": target, "line": "hello"}),
+        ("command", "command", {"_raw_params": "echo hi"}),
+        ("stat", "stat", {"path": "/etc/passwd"}),
     ]
 
 
@@ -53,9 +74,10 @@ def start(cache):
     return gate
 
 
-def request(gate, bundles, name, args):
+def request(gate, bundles, name, args, ship):
+    args = args() if callable(args) else args
     data = {"name": name, "args": args}
-    if name in bundles:
+    if name in ship or args.get("remote_src"):
         data.update(bundle_hash=bundles[name][0], python_module="ansible.modules." + name)
     reply = gate.request("Module", data)
     if reply[0] == "ModuleNotFound":
@@ -69,6 +91,7 @@ def request(gate, bundles, name, args):
 def main(argv):
     gates = int(argv[argv.index("--gates") + 1]) if "--gates" in argv else 10
     n_calls = int(argv[argv.index("--calls") + 1]) if "--calls" in argv else 40
+    ship = set(SHIPPED) if "--ship" in argv else {"lineinfile"}
     tmp = tempfile.mkdtemp(prefix="ftl-bench-gate-")
     try:
         cache = os.path.join(tmp, "cache")
@@ -80,36 +103,36 @@ def main(argv):
             bundles[name] = (bundle_helper.build_bundle(name, path), path)
         plan = calls(tmp)
         seed = start(cache)  # stores and unpacks the bundles, as an earlier run would have
-        for name, args in plan:
-            request(seed, bundles, name, args)
+        for _, name, args in plan:
+            request(seed, bundles, name, args, set(SHIPPED))
         seed.close()
         hello = first = 0.0
-        per_first = dict((name, 0.0) for name, _ in plan)
+        per_first = dict((label, 0.0) for label, _, _ in plan)
         for _ in range(gates):
             t0 = time.monotonic()
             gate = start(cache)
             pid = gate.proc.pid
             hello += cpu_ms(pid)
-            for name, args in plan:
+            for label, name, args in plan:
                 before = cpu_ms(pid)
-                request(gate, bundles, name, args)
-                per_first[name] += cpu_ms(pid) - before
+                request(gate, bundles, name, args, ship)
+                per_first[label] += cpu_ms(pid) - before
             first += time.monotonic() - t0
             gate.close()
         print("fresh gate, Hello: %.1f ms CPU" % (hello / gates))
-        for name, _ in plan:
-            print("first %-10s %.1f ms CPU" % (name, per_first[name] / gates))
+        for label, _, _ in plan:
+            print("first %-12s %.1f ms CPU" % (label, per_first[label] / gates))
         gate = start(cache)
         pid = gate.proc.pid
-        for name, args in plan:
-            request(gate, bundles, name, args)
-        for name, args in plan:
+        for _, name, args in plan:
+            request(gate, bundles, name, args, ship)
+        for label, name, args in plan:
             before = cpu_ms(pid)
             t0 = time.monotonic()
             for _ in range(n_calls):
-                request(gate, bundles, name, args)
+                request(gate, bundles, name, args, ship)
             wall = (time.monotonic() - t0) * 1000 / n_calls
-            print("warm  %-10s %.2f ms CPU, %.2f ms wall" % (name, (cpu_ms(pid) - before) / n_calls, wall))
+            print("warm  %-12s %.2f ms CPU, %.2f ms wall" % (label, (cpu_ms(pid) - before) / n_calls, wall))
         gate.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

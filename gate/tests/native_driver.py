@@ -1,6 +1,7 @@
 """Runs gate-native modules for test/unit/gate/native-parity.test.ts.
 
-stdin: a JSON list of {module, args, check_mode}; stdout: a JSON list of ModuleResult data, or
+stdin: a JSON list of {module, args, check_mode, diff_mode?, before?}, ``before`` holding argument sets run
+first (results ignored); stdout: a JSON list of ModuleResult data, or
 {"unsupported": true} where the gate would answer ModuleNotFound (the controller then ships the real module).
 """
 import json
@@ -17,7 +18,10 @@ for case in json.load(sys.stdin):
     try:
         if func is None:
             raise native.Unsupported("not native")
-        out.append(native.run_native(func, case["args"], native.Context(check_mode=case.get("check_mode", False))))
+        for args in case.get("before", []):
+            native.run_native(func, args, native.Context())
+        ctx = native.Context(check_mode=case.get("check_mode", False), diff_mode=case.get("diff_mode", False))
+        out.append(native.run_native(func, case["args"], ctx))
     except native.Unsupported:
         out.append({"unsupported": True})
 sys.stdout.write(json.dumps(out))
