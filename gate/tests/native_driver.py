@@ -17,7 +17,8 @@ for case in json.load(sys.stdin):
     try:
         if func is None:
             raise native.Unsupported("not native")
-        out.append(native.run_native(func, case["args"], native.Context(check_mode=case.get("check_mode", False))))
+        out.append(native.run_native(func, case["args"], native.Context(check_mode=case.get("check_mode", False),
+                                                                        diff_mode=case.get("diff_mode", False))))
     except native.Unsupported:
         out.append({"unsupported": True})
 sys.stdout.write(json.dumps(out))
