@@ -31,8 +31,9 @@ class NativePing(unittest.TestCase):
         self.assertEqual(got["stderr"].splitlines()[-1], err.splitlines()[-1])
 
     def test_names_and_lookup(self):
-        self.assertEqual(native.names(), ["command", "lineinfile", "ping", "shell", "slurp", "stat"])
-        for name in ("ansible.builtin.ping", "ansible.legacy.command", "shell", "stat", "slurp", "ansible.builtin.lineinfile"):
+        self.assertEqual(native.names(), ["blockinfile", "command", "lineinfile", "ping", "shell", "slurp", "stat"])
+        for name in ("ansible.builtin.ping", "ansible.legacy.command", "shell", "stat", "slurp", "ansible.builtin.lineinfile",
+                     "ansible.legacy.blockinfile"):
             self.assertIsNotNone(native.lookup(name), name)
         for name in ("copy", "community.general.ping", "community.general.lineinfile"):
             self.assertIsNone(native.lookup(name), name)

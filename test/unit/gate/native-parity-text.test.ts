@@ -15,7 +15,7 @@ import { SYSTEM_PYTHON, runAnsibleModule } from "../../helpers/ansible.ts";
 
 const ROOT = join(import.meta.dir, "..", "..", "..");
 const FIXTURES = join(ROOT, "test", "fixtures", "native-parity");
-const MODULES = ["lineinfile"];
+const MODULES = ["lineinfile", "blockinfile"];
 // backup_local's NAME.PID.YYYY-MM-DD@HH:MM:SS~ (the pid is the module's, or the gate's).
 const BACKUP = /\.\d+\.\d{4}-\d\d-\d\d@\d\d:\d\d:\d\d~/g;
 
@@ -42,6 +42,7 @@ function makeTree(): string {
     ["crlf.txt", "a\r\nb\r\nc\r\n", 0o644],
     ["empty.txt", "", 0o644],
     ["bin.txt", Buffer.from([0x61, 0x0a, 0xff, 0xfe, 0x0a]), 0o644],
+    ["utf8.txt", "\u00e9\nhost\nz\n", 0o644],
     ["block.txt", "top\n# BEGIN ANSIBLE MANAGED BLOCK\nold=1\n# END ANSIBLE MANAGED BLOCK\nbottom\n", 0o644],
   ];
   for (const [name, content, mode] of files) {
