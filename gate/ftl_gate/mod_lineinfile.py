@@ -21,6 +21,7 @@ EXCLUSIVE = (("insertbefore", "insertafter"), ("regexp", "search_string"), ("bac
 _EMPTY = ("The %s is an empty string, which will match every line in the file. This may have unintended "
           "consequences, such as replacing the last line in the file rather than appending.")
 _SEP = os.linesep.encode("ascii")
+_SPECIAL = frozenset(b".^$*+?{}[]\\|()")
 
 
 def run(short, args, ctx):
@@ -57,11 +58,26 @@ def _fail(out, msg, rc=None):
 
 
 def _compile(pattern):
+    """pattern.search for a compiled pattern; a literal, or ^ and a literal (the usual "^port="), is matched
+    without importing re, with the same answer (truthy exactly where re.search finds a match)."""
+    b_pattern = textfile.to_bytes(pattern)
+    anchored = b_pattern[:1] == b"^"
+    literal = b_pattern[1:] if anchored else b_pattern
+    if literal and not any(c in _SPECIAL for c in literal):
+        return (lambda cur: cur.startswith(literal)) if anchored else (lambda cur: literal in cur)
+    import re
+    try:
+        return re.compile(b_pattern).search
+    except re.error:
+        raise Unsupported("bad regular expression")  # the real module dies with a traceback
+
+
+def _compile_re(pattern):
     import re
     try:
         return re.compile(textfile.to_bytes(pattern))
     except re.error:
-        raise Unsupported("bad regular expression")  # the real module dies with a traceback
+        raise Unsupported("bad regular expression")
 
 
 def _present(path, b_path, params, ctx, out):
@@ -110,9 +126,10 @@ def _edit(b_lines, params):
     found = insert_at = -1
     match = None
     if regexp is not None:
-        pattern = _compile(regexp)
+        # Backreferences need a real match object.
+        find = _compile_re(regexp).search if backrefs else _compile(regexp)
         for i, cur in enumerate(b_lines):
-            m = pattern.search(cur)
+            m = find(cur)
             if m:
                 found, match = i, m
                 if first:
@@ -129,7 +146,7 @@ def _edit(b_lines, params):
         for i, cur in enumerate(b_lines):
             if cur.rstrip(b"\r\n") == b_line:
                 found = i
-            elif where is not None and where.search(cur):
+            elif where is not None and where(cur):
                 insert_at = i + 1 if after else i
                 if first:
                     break
@@ -176,7 +193,7 @@ def _absent(path, b_path, params, ctx, out):
         diff["before"] = textfile.to_text(b"".join(b_lines))
     b_line = textfile.to_bytes(params["line"]) if params["line"] is not None else b"None"
     if params["regexp"] is not None:
-        search = _compile(params["regexp"]).search
+        search = _compile(params["regexp"])
     elif params["search_string"] is not None:
         b_search = textfile.to_bytes(params["search_string"])
         search = lambda cur: b_search in cur  # noqa: E731
