@@ -89,6 +89,8 @@ def replace(path, b_real, data, backup, ctx):
             st = None
         if backup and os.path.exists(path):
             backup_dest = _backup_local(path, ctx)
+        if st is not None and getattr(st, "st_flags", 0):
+            raise Unsupported("file flags")  # atomic_move copies BSD flags with chflags
         if st is not None:
             os.chmod(tmp_path, st.st_mode & 0o7777)
             _chown(tmp_path, st.st_uid, st.st_gid, errno.EPERM)
