@@ -9,8 +9,8 @@ native module never gives a different answer, only a faster one.
 """
 # short name -> the file implementing it; shell is command with _uses_shell defaulting to true.
 MODULES = {"ping": "mod_ping", "command": "mod_command", "shell": "mod_command", "stat": "mod_stat",
-           "slurp": "mod_slurp", "file": "mod_file",
-           "copy": "mod_copy"}
+           "slurp": "mod_slurp", "file": "mod_file", "copy": "mod_copy", "lineinfile": "mod_lineinfile",
+           "blockinfile": "mod_blockinfile"}
 _PREFIXES = ("ansible.builtin.", "ansible.legacy.")
 
 

@@ -2,7 +2,7 @@
 
 CPU is the gate's own plus the module processes it reaped (/proc utime+stime+cutime+cstime), so a number here
 is what one host pays. Usage, from gate/: ``/usr/bin/python3 -m tests.bench_gate [--gates 10] [--calls 40] [--ship]``;
-``--ship`` sends file and copy as bundles too (their cost before they were native).
+``--ship`` sends file, copy, lineinfile and blockinfile as bundles (their cost before they were native).
 """
 import base64
 import hashlib
@@ -16,7 +16,7 @@ import time
 from tests import bundle_helper
 from tests.gate_process import GATE_DIR, SYSTEM_PYTHON, GateProcess
 
-SHIPPED = ("file", "copy", "lineinfile")
+SHIPPED = ("file", "copy", "lineinfile", "blockinfile")
 TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -62,7 +62,9 @@ def calls(work):
                                 "modification_time": "preserve", "access_time": "preserve"}),
         ("copy", "copy", _upload(work)),
         ("copy remote", "copy", {"src": os.path.join(work, "src.txt"), "dest": target, "remote_src": True}),
-        ("lineinfile", "lineinfile", {"path": target, "line": "hello"}),
+        ("lineinfile", "lineinfile", {"path": os.path.join(work, "app.conf"), "regexp": "^port=", "line": "port=8080",
+                                      "create": True}),
+        ("blockinfile", "blockinfile", {"path": os.path.join(work, "block.txt"), "block": "a=1\nb=2", "create": True}),
         ("command", "command", {"_raw_params": "echo hi"}),
         ("stat", "stat", {"path": "/etc/passwd"}),
     ]
@@ -91,7 +93,7 @@ def request(gate, bundles, name, args, ship):
 def main(argv):
     gates = int(argv[argv.index("--gates") + 1]) if "--gates" in argv else 10
     n_calls = int(argv[argv.index("--calls") + 1]) if "--calls" in argv else 40
-    ship = set(SHIPPED) if "--ship" in argv else {"lineinfile"}
+    ship = set(SHIPPED) if "--ship" in argv else set()
     tmp = tempfile.mkdtemp(prefix="ftl-bench-gate-")
     try:
         cache = os.path.join(tmp, "cache")
@@ -121,7 +123,7 @@ def main(argv):
             gate.close()
         print("fresh gate, Hello: %.1f ms CPU" % (hello / gates))
         for label, _, _ in plan:
-            print("first %-12s %.1f ms CPU" % (label, per_first[label] / gates))
+            print("first %-19s %.1f ms CPU" % (label, per_first[label] / gates))
         gate = start(cache)
         pid = gate.proc.pid
         for _, name, args in plan:
@@ -132,7 +134,7 @@ def main(argv):
             for _ in range(n_calls):
                 request(gate, bundles, name, args, ship)
             wall = (time.monotonic() - t0) * 1000 / n_calls
-            print("warm  %-12s %.2f ms CPU, %.2f ms wall" % (label, (cpu_ms(pid) - before) / n_calls, wall))
+            print("warm  %-19s %.2f ms CPU, %.2f ms wall" % (label, (cpu_ms(pid) - before) / n_calls, wall))
         gate.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

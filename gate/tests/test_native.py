@@ -31,10 +31,11 @@ class NativePing(unittest.TestCase):
         self.assertEqual(got["stderr"].splitlines()[-1], err.splitlines()[-1])
 
     def test_names_and_lookup(self):
-        self.assertEqual(native.names(), ["command", "copy", "file", "ping", "shell", "slurp", "stat"])
-        for name in ("ansible.builtin.ping", "ansible.legacy.command", "shell", "stat", "slurp"):
+        self.assertEqual(native.names(), ["blockinfile", "command", "copy", "file", "lineinfile", "ping", "shell", "slurp", "stat"])
+        for name in ("ansible.builtin.ping", "ansible.legacy.command", "shell", "stat", "slurp", "ansible.builtin.lineinfile",
+                     "ansible.legacy.blockinfile", "file", "ansible.builtin.copy"):
             self.assertIsNotNone(native.lookup(name), name)
-        for name in ("template", "community.general.ping", "ansible.builtin.lineinfile"):
+        for name in ("template", "community.general.ping", "community.general.lineinfile"):
             self.assertIsNone(native.lookup(name), name)
 
 
