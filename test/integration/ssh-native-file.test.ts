@@ -1,6 +1,6 @@
 // file and copy over real OpenSSH run inside the gate (native), not as shipped Ansible modules: the host's
 // bundle cache stays empty through file, copy (stat, Put, copy module, file cleanup) and an idempotent
-// second copy, while a shipped module (lineinfile) does fill it, so the check can fail.
+// second copy, while a shipped module (replace) does fill it, so the check can fail.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -57,7 +57,8 @@ describe("file and copy run natively in the gate over ssh", () => {
     expect(readdirSync(join(remoteHome, ".ansible", "tmp"))).toEqual([]);
     expect(bundles()).toEqual([]);
 
-    const shipped = await adhoc("lineinfile", `path=${dir}/motd line=hello create=yes`);
+    // The control: replace is not native, so its bundle does reach the host's cache.
+    const shipped = await adhoc("replace", `path=${dir}/out/src.txt regexp=copied replace=replaced`);
     expect(shipped.stdout).toStartWith("host001 | CHANGED =>");
     expect(bundles().length).toBeGreaterThan(0);
   });
