@@ -37,7 +37,9 @@ if (3, 11) <= sys.version_info[:2] <= (3, 13):
 def _candidates(program):
     if os.sep in program:
         return [program]
-    return [os.path.join(d, program) for d in os.get_exec_path()]
+    # os.get_exec_path() for the gate's own environment, without the `import warnings` it makes (~0.3 ms per gate).
+    path = os.environ.get("PATH")
+    return [os.path.join(d, program) for d in (os.defpath if path is None else path).split(os.pathsep)]
 
 
 def _close_inherited(keep):

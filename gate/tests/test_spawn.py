@@ -24,6 +24,18 @@ class Spawn(unittest.TestCase):
         self.assertEqual(lines[1], lines[2])  # the command leads its process group
         self.assertEqual(lines[3:], ["0", "1", "2"])
 
+    def test_path_search_is_os_get_exec_path(self):
+        saved = os.environ.get("PATH")
+        self.addCleanup(lambda: os.environ.__setitem__("PATH", saved) if saved is not None else os.environ.pop("PATH", None))
+        for path in ("/usr/local/bin:/usr/bin:/bin", "", "/a::/b", None):
+            if path is None:
+                os.environ.pop("PATH", None)
+            else:
+                os.environ["PATH"] = path
+            want = [os.path.join(d, "echo") for d in os.get_exec_path()]
+            self.assertEqual(spawn_module._candidates("echo"), want, path)
+        self.assertEqual(spawn_module._candidates("./x/echo"), ["./x/echo"])
+
     def test_sigpipe_is_back_to_default(self):
         # Ignored (as Python leaves it), yes would report "Broken pipe" instead of dying quietly.
         rc, out, err, _ = native_proc.run("yes | head -n 1", None, shell=True)
