@@ -1,4 +1,4 @@
-"""blockinfile, as ansible.modules.blockinfile answers it (ansible-core 2.14), without validate or file attributes.
+"""blockinfile, as ansible.modules.blockinfile answers it (ansible-core 2.14), without validate, SELinux or chattr attributes.
 
 ``re`` is imported only for an insertafter/insertbefore pattern or a marker_begin/end holding a backslash.
 """
@@ -22,7 +22,9 @@ _SEP = os.linesep.encode("ascii")
 
 
 def run(short, args, ctx):
+    args, mode = textfile.take_mode(args)
     params, _ = check_args(args, SPEC, required=("path",), aliases=ALIASES)
+    params["mode"] = mode
     textfile.check_common(params, EXCLUSIVE, args, ALIASES)
     if params["validate"] is not None:
         raise Unsupported("validate")
@@ -70,10 +72,9 @@ def run(short, args, ctx):
     if ctx.check_mode and not exists:
         out["diff"] = diff
         return out, 0
-    out["diff"] = [diff, textfile.attr_diff(path)]
     if backup:
         out["backup_file"] = backup
-    return out, 0
+    return textfile.finish(out, params, path, diff, ctx)
 
 
 def _fail(out, msg, rc):

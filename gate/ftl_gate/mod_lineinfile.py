@@ -1,4 +1,4 @@
-"""lineinfile, as ansible.modules.lineinfile answers it (ansible-core 2.14), without validate or file attributes.
+"""lineinfile, as ansible.modules.lineinfile answers it (ansible-core 2.14), without validate, SELinux or chattr attributes.
 
 ``re`` is imported only when a regular expression is given (it costs ~2 ms to import on a fresh gate).
 """
@@ -25,7 +25,9 @@ _SPECIAL = frozenset(b".^$*+?{}[]\\|()")
 
 
 def run(short, args, ctx):
+    args, mode = textfile.take_mode(args)
     params, _ = check_args(args, SPEC, required=("path",), aliases=ALIASES)
+    params["mode"] = mode
     textfile.check_common(params, EXCLUSIVE, args, ALIASES)
     if params["validate"] is not None:
         raise Unsupported("validate")
@@ -105,9 +107,8 @@ def _present(path, b_path, params, ctx, out):
     out.update(changed=changed, msg=msg, backup=backup)
     if ctx.check_mode and not os.path.exists(b_path):
         out["diff"] = diff
-    else:
-        out["diff"] = [diff, textfile.attr_diff(path)]
-    return out, 0
+        return out, 0
+    return textfile.finish(out, params, path, diff, ctx)
 
 
 def _edit(b_lines, params):
@@ -207,5 +208,5 @@ def _absent(path, b_path, params, ctx, out):
     if removed and not ctx.check_mode:
         backup = textfile.replace(path, os.path.realpath(b_path), b"".join(kept), params["backup"], ctx)
     out.update(changed=removed > 0, found=removed, msg="%s line(s) removed" % removed if removed else "",
-               backup=backup, diff=[diff, textfile.attr_diff(path)])
-    return out, 0
+               backup=backup)
+    return textfile.finish(out, params, path, diff, ctx)

@@ -1,5 +1,6 @@
-"""What lineinfile and blockinfile share: AnsibleModule's file-common arguments (declined for now), reading,
-backup_local, atomic_move's effect on the target, and the diff dicts they return.
+"""What lineinfile and blockinfile share: AnsibleModule's file-common arguments (mode, owner and group through
+file_attrs; the others declined), reading, backup_local, atomic_move's effect on the target, and the diff dicts
+they return.
 
 The real modules write a temp file in the module's tmpdir and atomic_move it over the (real) target: an
 existing target keeps its mode and owner, a new one gets 0666 & ~umask and the effective uid/gid. Here the
@@ -12,19 +13,31 @@ import os
 
 from .native import Unsupported
 
-# AnsibleModule's add_file_common_args: none of these is implemented yet, so giving one declines.
-FILE_COMMON = {"mode": ("raw", None), "owner": ("str", None), "group": ("str", None), "seuser": ("str", None),
+# AnsibleModule's add_file_common_args but mode (raw, so a YAML number too: popped and checked by take_mode).
+FILE_COMMON = {"owner": ("str", None), "group": ("str", None), "seuser": ("str", None),
                "serole": ("str", None), "selevel": ("str", None), "setype": ("str", None),
                "attributes": ("str", None), "unsafe_writes": ("bool", False)}
 FILE_COMMON_ALIASES = {"attr": "attributes"}
+_DECLINED = ("seuser", "serole", "selevel", "setype", "attributes")
 _SELINUX_FS = ("/sys/fs/selinux/enforce", "/selinux/enforce")
+_ATTRS_CHANGED = "ownership, perms or SE linux context changed"
+
+
+def take_mode(args):
+    """A copy of args without ``mode``, and the mode (declined when file_mode cannot reproduce its conversion)."""
+    args = dict(args)
+    mode = args.pop("mode", None)
+    if mode is not None:
+        from .file_mode import check_mode_arg  # only when given: the usual call needs none of file_attrs
+        mode = check_mode_arg(mode)
+    return args, mode
 
 
 def check_common(params, mutually_exclusive, args, aliases):
-    """Declines what the native modules leave to the real one: file attributes, unsafe writes, SELinux,
+    """Declines what the native modules leave to the real one: chattr attributes, unsafe writes, SELinux,
     and options AnsibleModule would refuse as mutually exclusive (it counts keys given, even null ones)."""
-    for key in FILE_COMMON:
-        if key != "unsafe_writes" and params[key] is not None:
+    for key in _DECLINED:
+        if params[key] is not None:
             raise Unsupported("file attribute " + key)
     if params["unsafe_writes"] or "ANSIBLE_UNSAFE_WRITES" in os.environ:
         raise Unsupported("unsafe_writes")
@@ -36,6 +49,33 @@ def check_common(params, mutually_exclusive, args, aliases):
     for path in _SELINUX_FS:
         if os.path.exists(path):
             raise Unsupported("selinux")
+
+
+def finish(out, params, path, diff, ctx):
+    """What follows the write in both modules: their check_file_attrs (mode, owner and group set on
+    params["path"], the link itself when it is one; the message grows by "ownership, perms or SE linux
+    context changed"), then the [content, file attributes] diff list. out holds changed and msg."""
+    attrs = {}
+    if (params["mode"], params["owner"], params["group"]) != (None, None, None):
+        from . import file_attrs  # only when given: the usual call needs none of pwd, grp or file_mode
+        try:
+            args = file_attrs.file_args(params, params["path"], False)
+            if file_attrs.set_fs_attributes(args, False, attrs, ctx.check_mode):
+                if out["changed"]:
+                    out["msg"] += " and "
+                out["changed"] = True
+                out["msg"] += _ATTRS_CHANGED
+        except file_attrs.ModuleFail as e:
+            # fail_json: its own fields (add_path_info describes their path), what the module had gathered;
+            # the file is already written.
+            failed = file_attrs.add_path_info(dict(e.results, failed=True))
+            for key in ("invocation", "warnings"):
+                if key in out:
+                    failed[key] = out[key]
+            return failed, 1
+    attrs.update(before_header="%s (file attributes)" % path, after_header="%s (file attributes)" % path)
+    out["diff"] = [diff, attrs]
+    return out, 0
 
 
 def to_bytes(text):
@@ -53,10 +93,6 @@ def to_text(data):
 def content_diff(path):
     return {"before": "", "after": "", "before_header": "%s (content)" % path,
             "after_header": "%s (content)" % path}
-
-
-def attr_diff(path):
-    return {"before_header": "%s (file attributes)" % path, "after_header": "%s (file attributes)" % path}
 
 
 def read_file(b_path, lines=False):

@@ -1,7 +1,7 @@
 // lineinfile and blockinfile run inside the gate over real OpenSSH: a backup's name carries the pid of the
 // process that made it, which is the warm gate itself for the native modules and a forked module process for
-// the real module the controller ships when the gate declines (here: a mode, which the native modules leave
-// to the real one).
+// the real module the controller ships when the gate declines (here: seuser, which the native modules leave
+// to the real one; mode, owner and group they apply themselves).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -50,11 +50,14 @@ describe("lineinfile and blockinfile over ssh", () => {
     expect([block!.changed, block!.result.msg, backupPid(block, "backup_file")]).toEqual([true, "Block inserted", gate!]);
     expect(readFileSync(file, "utf8")).toBe("port=8080\nhost=a\n# BEGIN ANSIBLE MANAGED BLOCK\na=1\nb=2\n# END ANSIBLE MANAGED BLOCK\n");
 
-    const [shipped] = await host.lineinfile({ path: file, line: "host=b", backup: true, mode: "0600" });
-    expect([shipped!.changed, shipped!.result.msg]).toEqual([true, "line added and ownership, perms or SE linux context changed"]);
+    const [moded] = await host.lineinfile({ path: file, line: "host=b", backup: true, mode: "0600" });
+    expect([moded!.changed, moded!.result.msg, backupPid(moded, "backup")]).toEqual([true, "line added and ownership, perms or SE linux context changed", gate!]);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    const [shipped] = await host.lineinfile({ path: file, line: "host=c", backup: true, seuser: "system_u" });
+    expect([shipped!.changed, shipped!.result.msg]).toEqual([true, "line added"]);
     const modulePid = backupPid(shipped, "backup");
     expect([modulePid > 0, modulePid === gate]).toEqual([true, false]);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(gatePids()).toEqual([gate!]);
   }, 60_000);
 });

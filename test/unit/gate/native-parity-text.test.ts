@@ -2,8 +2,8 @@
 // controller), on the cases in test/fixtures/native-parity/<module>.json. Each case runs through the real module
 // (`/usr/bin/python3 -m ansible.modules.X`) and the gate's native module, each on its own copy of the same files
 // (`twice` runs it again on the same copy, for idempotence); the results must be equal once the copy's directory
-// and the backup's pid and time are normalised, and so must the files left on disk (content, mode, type, link
-// target). A case marked `"native": false` must be declined by the gate (ModuleNotFound, so the controller ships
+// and the backup's pid and time are normalised, and so must the files left on disk (content, mode, owner, type,
+// link target). A case marked `"native": false` must be declined by the gate (ModuleNotFound, so the controller ships
 // the real module), and a declined case must leave the gate's copy untouched.
 import { afterAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
@@ -64,8 +64,8 @@ function snapshot(dir: string): string[] {
       const full = join(p, name);
       const st = lstatSync(full);
       const rel = relative(dir, full).replace(BACKUP, ".<pid>.<time>~");
-      const mode = (st.mode & 0o7777).toString(8);
-      if (st.isSymbolicLink()) out.push(`${rel} link ${readlinkSync(full)}`);
+      const mode = `${(st.mode & 0o7777).toString(8)} ${st.uid}:${st.gid}`;
+      if (st.isSymbolicLink()) out.push(`${rel} link ${st.uid}:${st.gid} ${readlinkSync(full)}`);
       else if (st.isDirectory()) {
         out.push(`${rel} dir ${mode}`);
         walk(full);
