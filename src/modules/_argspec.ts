@@ -188,7 +188,8 @@ function withDefaults(spec: ModuleSpec, params: ModuleParams): ModuleParams {
   return out;
 }
 
-function maskNoLog(spec: ModuleSpec, params: ModuleParams): ModuleParams {
+/** invocation.module_args for `params`: no_log values masked, `_ansible_*` keys left out. */
+export function maskNoLog(spec: ModuleSpec, params: ModuleParams): ModuleParams {
   const out: ModuleParams = {};
   for (const [k, v] of Object.entries(params)) {
     if (k.startsWith("_ansible_")) continue;

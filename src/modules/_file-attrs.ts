@@ -27,11 +27,14 @@ export class ModuleFail extends Error {
   ) {
     super(msg);
   }
+
+  /** The result as fail_json printed it, when the module went on to change the path before exiting. */
+  result?: ModuleResult;
 }
 
 /** The result of a ModuleFail, with path info added as fail_json does. */
 export async function failResult(e: ModuleFail): Promise<ModuleResult> {
-  return addPathInfo({ failed: true, changed: false, msg: e.message, ...e.fields });
+  return e.result ?? addPathInfo({ failed: true, changed: false, msg: e.message, ...e.fields });
 }
 
 export interface FsArgs {
@@ -273,11 +276,14 @@ export async function addPathInfo(result: ModuleResult): Promise<ModuleResult> {
   return result;
 }
 
-/** An OSError's text as Python prints it: "[Errno 2] No such file or directory: '/x'". */
-export function pyOsError(e: unknown): string {
+/**
+ * An OSError's text as Python prints it: "[Errno 2] No such file or directory: '/x'"; `bytes` when the
+ * module called the os function with a bytes path, which Python prints as b'/x'.
+ */
+export function pyOsError(e: unknown, bytes = false): string {
   const err = e as NodeJS.ErrnoException;
   if (!err || typeof err.errno !== "number") return String((e as Error)?.message ?? e);
   const text = err.message.replace(/^[A-Z]+: /, "").replace(/, \w+ '.*$/, "");
   const cap = text.charAt(0).toUpperCase() + text.slice(1);
-  return `[Errno ${Math.abs(err.errno)}] ${cap}${err.path ? `: '${err.path}'` : ""}`;
+  return `[Errno ${Math.abs(err.errno)}] ${cap}${err.path ? `: ${bytes ? "b" : ""}'${err.path}'` : ""}`;
 }

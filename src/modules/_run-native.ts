@@ -1,7 +1,7 @@
 // Runs one native module as Ansible's AnsibleModule would: validate and convert the arguments, refuse
 // check mode where the module does not support it, run, and attach `invocation.module_args`.
 import { errorMessage } from "../errors.ts";
-import { validateArgs } from "./_argspec.ts";
+import { maskNoLog, validateArgs } from "./_argspec.ts";
 import type { ModuleContext, ModuleParams, ModuleResult, NativeModule } from "./_types.ts";
 
 export async function runNativeModule(mod: NativeModule, raw: ModuleParams, ctx: ModuleContext): Promise<ModuleResult> {
@@ -13,8 +13,10 @@ export async function runNativeModule(mod: NativeModule, raw: ModuleParams, ctx:
   }
   try {
     const { stdout_lines, stderr_lines, ...result } = await mod.run(v.params, ctx);
+    // AnsibleModule reports its params as they are when it exits: a module may settle a value (file's
+    // state, the path inside a directory) and the real module shows the settled one.
     // Ansible's action plugin adds the *_lines keys after the module returned (so after invocation).
-    const out: ModuleResult = { ...result, invocation };
+    const out: ModuleResult = { ...result, invocation: { module_args: maskNoLog(mod.spec, v.params) } };
     if (stdout_lines !== undefined) out.stdout_lines = stdout_lines;
     if (stderr_lines !== undefined) out.stderr_lines = stderr_lines;
     return out;

@@ -51,8 +51,18 @@ function fileArgs(job: Job, path: string): FsArgs {
   return { path: target, mode, owner, group, attributes };
 }
 
-const isLink = (p: string): boolean => lstatSync(p, { throwIfNoEntry: false })?.isSymbolicLink() ?? false;
-const isDir = (p: string): boolean => statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false;
+// os.path.islink and isdir answer False for any OSError (ENOTDIR under a file, EACCES), not only ENOENT.
+const isLink = (p: string): boolean => tryStat(() => lstatSync(p).isSymbolicLink());
+const isDir = (p: string): boolean => tryStat(() => statSync(p).isDirectory());
+/** os.path.join of two parts: no normalising, and an absolute second part replaces the first. */
+const pyJoin = (a: string, b: string): string => (b.startsWith("/") ? b : a.endsWith("/") || a === "" ? a + b : `${a}/${b}`);
+function tryStat(test: () => boolean): boolean {
+  try {
+    return test();
+  } catch {
+    return false;
+  }
+}
 function realpathOrSelf(p: string): string {
   try {
     return realpathSync(p);
@@ -96,11 +106,11 @@ async function ensureAbsent(job: Job, path: string): Promise<ModuleResult> {
   if (!job.ctx.checkMode) {
     if (prev === "directory") {
       await rm(path, { recursive: true }).catch((e) => {
-        throw new ModuleFail(`rmtree failed: ${pyOsError(e)}`);
+        throw new ModuleFail(`rmtree failed: ${pyOsError(e, true)}`);
       });
     } else {
       await unlink(path).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== "ENOENT") throw new ModuleFail(`unlinking failed: ${pyOsError(e)} `, { path });
+        if (e.code !== "ENOENT") throw new ModuleFail(`unlinking failed: ${pyOsError(e, true)} `, { path });
       });
     }
   }
@@ -116,16 +126,23 @@ async function executeTouch(job: Job, path: string): Promise<ModuleResult> {
       await (await open(path, "w")).close();
       changed = true;
     } catch (e) {
-      throw new ModuleFail(`Error, could not touch target: ${pyOsError(e)}`, { path });
+      throw new ModuleFail(`Error, could not touch target: ${pyOsError(e, true)}`, { path });
     }
   }
   const diff = await initialDiff(path, "touch", prev);
+  const args = fileArgs(job, path);
   try {
-    changed = await applyAttrs(job, fileArgs(job, path), changed, diff);
+    changed = await setFsAttributesIfDifferent(args, changed, diff, job.ctx);
   } catch (e) {
-    if (prev === "absent") await unlink(path).catch(() => undefined); // we just created it
+    // fail_json has printed its result (path info of the new file) before the module removes the file it
+    // just created; a failed time update below is no fail_json, and the real module keeps the file then.
+    if (e instanceof ModuleFail && prev === "absent") {
+      e.result = await failResult(e);
+      await unlink(path).catch(() => undefined);
+    }
     throw e;
   }
+  changed = (await updateTimestamps(args.path, job.mtime, job.atime, job.ctx.checkMode, diff)) || changed;
   return { dest: path, changed, diff };
 }
 
@@ -157,24 +174,30 @@ async function ensureDirectory(job: Job, path: string): Promise<ModuleResult> {
   if (prev === "absent") {
     if (job.ctx.checkMode) return { path, changed: true, diff };
     let cur = "";
-    try {
-      // mkdir -p, applying the attributes to every directory it creates.
-      for (const part of path.replace(/^\/+|\/+$/g, "").split("/")) {
-        cur = `${cur}/${part}`;
-        if (!isAbsolute(path)) cur = cur.replace(/^\/+/, "");
-        if (existsSync(cur)) continue;
-        try {
-          await mkdir(cur);
-          changed = true;
-        } catch (e) {
-          if (!((e as NodeJS.ErrnoException).code === "EEXIST" && isDir(cur))) throw e;
-        }
-        changed = await setFsAttributesIfDifferent({ ...args, path: cur }, changed, diff, job.ctx);
-        changed = (await updateTimestamps(args.path, job.mtime, job.atime, false, diff)) || changed;
+    const creating = (why: string): ModuleFail => new ModuleFail(`There was an issue creating ${cur} as requested: ${why}`, { path });
+    // mkdir -p, applying the attributes to every directory it creates.
+    for (const part of path.replace(/^\/+|\/+$/g, "").split("/")) {
+      cur = `${cur}/${part}`;
+      if (!isAbsolute(path)) cur = cur.replace(/^\/+/, "");
+      if (existsSync(cur)) continue;
+      try {
+        await mkdir(cur);
+        changed = true;
+      } catch (e) {
+        if (!((e as NodeJS.ErrnoException).code === "EEXIST" && isDir(cur))) throw creating(pyOsError(e, true));
       }
-    } catch (e) {
-      const why = e instanceof ModuleFail ? e.message : pyOsError(e);
-      throw new ModuleFail(`There was an issue creating ${cur} as requested: ${why}`, { path });
+      try {
+        changed = await setFsAttributesIfDifferent({ ...args, path: cur }, changed, diff, job.ctx);
+      } catch (e) {
+        // fail_json exits (SystemExit), which the module's `except Exception` does not wrap.
+        throw e instanceof ModuleFail ? e : creating(pyOsError(e));
+      }
+      try {
+        changed = (await updateTimestamps(args.path, job.mtime, job.atime, false, diff)) || changed;
+      } catch {
+        // The time update raises AnsibleModuleError, whose str() is '' (it never passes its results to Exception).
+        throw creating("");
+      }
     }
     return { path, changed, diff };
   }
@@ -286,14 +309,19 @@ async function runFile(p: ModuleParams, mctx: ModuleContext): Promise<ModuleResu
     if (ctx.warnings.length) out.warnings = ctx.warnings;
     return out;
   };
-  let path = resolve(mctx.cwd, expandPath(p.path as string, mctx.env));
-  p.path = path;
+  // p is what invocation.module_args reports: the path as expanded (and moved into a directory below),
+  // while the module works on it resolved against the task's cwd.
+  p.path = expandPath(p.path as string, mctx.env);
+  let path = resolve(mctx.cwd, p.path as string);
   if (typeof p.src === "string") p.src = expandPath(p.src, mctx.env);
   try {
     // additional_parameter_handling
     if (p.state !== "link" && p.state !== "absent" && isDir(path)) {
       const name = (p._original_basename as string | null) ?? (p.src ? basename(p.src as string) : null);
-      if (name) p.path = path = join(path, name);
+      if (name) {
+        p.path = pyJoin(p.path as string, name);
+        path = pyJoin(path, name);
+      }
     }
     const prev = await pathState(path);
     p.state ??= prev !== "absent" ? prev : p.recurse ? "directory" : "file";
