@@ -1,13 +1,15 @@
 // ansible.builtin.file in TypeScript: states file, directory, touch, absent, link and hard, with the same
 // arguments, result keys, diff and messages as the Ansible module (modules/file.py).
-import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync, statSync } from "node:fs";
-import { link, mkdir, open, readlink, readdir, rename, rm, rmdir, symlink, unlink } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { existsSync } from "node:fs";
+import { mkdir, open, readlink, readdir, rm, unlink } from "node:fs/promises";
+import { basename, isAbsolute, join, resolve } from "node:path";
 import {
-  type AttrContext, type Diff, FILE_COMMON_ARGS, type FsArgs, ModuleFail, addPathInfo, failResult, gidOf, groupName,
+  type AttrContext, FILE_COMMON_ARGS, ModuleFail, addPathInfo, failResult, gidOf, groupName,
   pathState, pyOsError, setFsAttributesIfDifferent, uidOf, userName,
 } from "./_file-attrs.ts";
-import { type Stamp, defaultStamp, stampFor, updateTimestamps } from "./_file-times.ts";
+import { defaultStamp, stampFor, updateTimestamps } from "./_file-times.ts";
+import { type Job, applyAttrs, fileArgs, initialDiff, isDir, pyJoin, realpathOrSelf } from "./_file-job.ts";
+import { ensureLink } from "./_file-links.ts";
 import type { ModuleContext, ModuleParams, ModuleResult, ModuleSpec, NativeModule } from "./_types.ts";
 
 const spec: ModuleSpec = {
@@ -29,74 +31,10 @@ const spec: ModuleSpec = {
   supportsCheckMode: true,
 };
 
-interface Job {
-  p: ModuleParams;
-  ctx: AttrContext;
-  cwd: string;
-  mtime: Stamp;
-  atime: Stamp;
-}
-
 /** os.path.expanduser(os.path.expandvars(p)), as the `path` argument type does. */
 export function expandPath(p: string, env: Readonly<Record<string, string | undefined>>): string {
   const vars = p.replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string | undefined, b: string | undefined) => env[(a ?? b)!] ?? m);
   return vars === "~" || vars.startsWith("~/") ? (env.HOME ?? "~") + vars.slice(1) : vars;
-}
-
-/** load_file_common_arguments: the followed path plus mode/owner/group/attributes. */
-function fileArgs(job: Job, path: string): FsArgs {
-  let target = path;
-  if (job.p.follow && isLink(path)) target = realpathOrSelf(path);
-  const { mode, owner, group, attributes } = job.p as { mode?: unknown; owner?: string; group?: string; attributes?: string };
-  return { path: target, mode, owner, group, attributes };
-}
-
-// os.path.islink and isdir answer False for any OSError (ENOTDIR under a file, EACCES), not only ENOENT.
-const isLink = (p: string): boolean => tryStat(() => lstatSync(p).isSymbolicLink());
-const isDir = (p: string): boolean => tryStat(() => statSync(p).isDirectory());
-/** os.path.join of two parts: no normalising, and an absolute second part replaces the first. */
-const pyJoin = (a: string, b: string): string => (b.startsWith("/") ? b : a.endsWith("/") || a === "" ? a + b : `${a}/${b}`);
-function tryStat(test: () => boolean): boolean {
-  try {
-    return test();
-  } catch {
-    return false;
-  }
-}
-function realpathOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    // os.path.realpath never fails: a dangling link resolves as far as it can.
-    return resolve(dirname(p), readlinkSync(p));
-  }
-}
-
-async function applyAttrs(job: Job, args: FsArgs, changed: boolean, diff?: Diff): Promise<boolean> {
-  changed = await setFsAttributesIfDifferent(args, changed, diff, job.ctx);
-  return (await updateTimestamps(args.path, job.mtime, job.atime, job.ctx.checkMode, diff)) || changed;
-}
-
-async function initialDiff(path: string, state: string, prev: string): Promise<Diff> {
-  const diff: Diff = { before: { path }, after: { path } };
-  if (prev !== state) {
-    diff.before.state = prev;
-    diff.after.state = state;
-    if (state === "absent" && prev === "directory") {
-      const walk = { directories: [] as string[], files: [] as string[] };
-      const visit = async (dir: string): Promise<void> => {
-        const entries = await readdir(dir, { withFileTypes: true });
-        // os.walk lists a directory's subdirectories and files before descending, top-down.
-        const dirs = entries.filter((e) => e.isDirectory()).map((e) => join(dir, e.name));
-        walk.directories.push(...dirs);
-        walk.files.push(...entries.filter((e) => !e.isDirectory()).map((e) => join(dir, e.name)));
-        for (const d of dirs) await visit(d);
-      };
-      await visit(path);
-      diff.before.path_content = walk;
-    }
-  }
-  return diff;
 }
 
 async function ensureAbsent(job: Job, path: string): Promise<ModuleResult> {
@@ -224,82 +162,6 @@ async function recurseAttrs(job: Job, dir: string): Promise<boolean> {
     }
   }
   return changed;
-}
-
-async function replaceAtomically(path: string, prev: string, make: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = join(dirname(path), `.${process.pid}.${Date.now() / 1000}.tmp`);
-  try {
-    if (prev === "directory") await (isLink(path) || !isDir(path) ? unlink(path) : rmdir(path));
-    await make(tmp);
-    await rename(tmp, path);
-  } catch (e) {
-    if (existsSync(tmp)) await unlink(tmp);
-    throw new ModuleFail(`Error while replacing: ${pyOsError(e)}`, { path });
-  }
-}
-
-async function ensureLink(job: Job, path: string, hard: boolean): Promise<ModuleResult> {
-  const prev = await pathState(path);
-  let src = job.p.src as string | null;
-  const force = job.p.force as boolean;
-  if (!hard && src === null && job.p.follow && existsSync(path) && isLink(path)) src = await readlink(path);
-  if (hard && prev !== "hard" && src === null) throw new ModuleFail("src is required for creating new hardlinks");
-  const base = !isLink(path) && isDir(path) ? path : dirname(path);
-  const absrc = src === null ? null : hard ? src : isAbsolute(src) ? src : join(base, src);
-  if (hard && src !== null && !existsSync(src)) throw new ModuleFail("src does not exist", { dest: path, src });
-  if (!hard && !force && absrc !== null && !existsSync(absrc)) {
-    throw new ModuleFail(`src file does not exist, use "force=yes" if you really want to create the link: ${absrc}`, { path, src });
-  }
-  const diff = await initialDiff(path, hard ? "hard" : "link", prev);
-  let changed = false;
-  if (!hard) {
-    if (prev === "directory") {
-      if (!force) throw new ModuleFail(`refusing to convert from ${prev} to symlink for ${path}`, { path });
-      if (readdirSync(path).length) throw new ModuleFail(`the directory ${path} is not empty, refusing to convert it`, { path });
-    } else if ((prev === "file" || prev === "hard") && !force) {
-      throw new ModuleFail(`refusing to convert from ${prev} to symlink for ${path}`, { path });
-    }
-    if (prev !== "link") {
-      if (src === null) throw new ModuleFail("src is required for creating new symlinks");
-      changed = true;
-    } else if (src !== null) changed = noteLinkChange(diff, await readlink(path), src);
-  } else if (prev === "absent") changed = true;
-  else if (prev === "link") changed = noteLinkChange(diff, await readlink(path), src!);
-  else if (prev === "hard") {
-    if (src !== null && statSync(path).ino !== statSync(src).ino) {
-      changed = true;
-      if (!force) throw new ModuleFail("Cannot link, different hard link exists at destination", { dest: path, src });
-    }
-  } else if (prev === "file") {
-    changed = true;
-    if (!force) throw new ModuleFail(`Cannot link, ${prev} exists at destination`, { dest: path, src });
-  } else if (prev === "directory") {
-    changed = true;
-    if (statSync(path).ino === statSync(src!).ino) return { path, changed: false };
-    if (!force) throw new ModuleFail("Cannot link: different hard link exists at destination", { dest: path, src });
-  }
-  if (changed && !job.ctx.checkMode) {
-    const make = (to: string): Promise<void> => (hard ? link(src!, to) : symlink(src!, to));
-    if (prev !== "absent") await replaceAtomically(path, prev, make);
-    else {
-      await make(path).catch((e) => {
-        throw new ModuleFail(`Error while linking: ${pyOsError(e)}`, { path });
-      });
-    }
-  }
-  if (job.ctx.checkMode && !existsSync(path)) return { dest: path, src, changed, diff };
-  const args = fileArgs(job, path);
-  if (!hard && job.p.follow && isLink(path) && !existsSync(args.path)) {
-    job.ctx.warnings.push("Cannot set fs attributes on a non-existent symlink target. follow should be set to False to avoid this.");
-  } else changed = await applyAttrs(job, args, changed, diff);
-  return { dest: path, src, changed, diff };
-}
-
-function noteLinkChange(diff: Diff, old: string, src: string): boolean {
-  if (old === src) return false;
-  diff.before.src = old;
-  diff.after.src = src;
-  return true;
 }
 
 async function runFile(p: ModuleParams, mctx: ModuleContext): Promise<ModuleResult> {
