@@ -37,7 +37,12 @@ def split_command(line):
 
 
 def _glob(pattern):
-    import glob  # only creates/removes need it
+    """glob.glob for creates/removes. A pattern without *, ? or [ is only an existence test there (lexists, or
+    isdir for a trailing slash), done here without importing glob, re and fnmatch (~3 ms on a gate's first use)."""
+    if not any(c in pattern for c in "*?["):
+        head, tail = os.path.split(pattern)
+        return [pattern] if (os.path.lexists(pattern) if tail else os.path.isdir(head)) else []
+    import glob
     return glob.glob(pattern)
 
 

@@ -60,5 +60,25 @@ class SplitCommand(unittest.TestCase):
             self.assertEqual(got, expected, repr(line))
 
 
+class CreatesRemovesGlob(unittest.TestCase):
+    def test_plain_paths_answer_as_glob_glob(self):
+        import glob
+        import os
+        import shutil
+        import tempfile
+        from ftl_gate.mod_command import _glob
+        tmp = tempfile.mkdtemp(prefix="ftl-gate-glob-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        os.mkdir(os.path.join(tmp, "d"))
+        open(os.path.join(tmp, "f"), "w").close()
+        os.symlink("nowhere", os.path.join(tmp, "dangling"))
+        cwd = os.getcwd()
+        os.chdir(tmp)
+        self.addCleanup(os.chdir, cwd)
+        names = ["f", "f/", "d", "d/", "d//", "missing", "missing/", "dangling", "dangling/", "", "/", ".", "./f",
+                 tmp + "/f", tmp + "/d/", tmp + "/nope", "f*", "[fd]", "?"]
+        for name in names:
+            self.assertEqual(_glob(name), glob.glob(name), repr(name))
+
 if __name__ == "__main__":
     unittest.main()
