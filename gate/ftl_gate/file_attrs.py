@@ -84,56 +84,42 @@ def _absent_in_check(b_path, check):
     return check and not os.path.exists(b_path)
 
 
-def set_owner(path, owner, changed, diff, check):
-    if owner is None:
+def _set_id(path, value, changed, diff, check, kind):
+    """set_owner_if_different (kind "owner") and set_group_if_different ("group"): a name or an id, lchown'd."""
+    if value is None:
         return changed
     b_path = b(path)
     if _absent_in_check(b_path, check):
         return True
-    orig = os.lstat(b_path).st_uid
+    st = os.lstat(b_path)
+    orig = st.st_uid if kind == "owner" else st.st_gid
     try:
-        uid = int(owner)
+        new = int(value)
     except ValueError:
         try:
-            uid = pwd.getpwnam(owner).pw_uid
+            new = pwd.getpwnam(value).pw_uid if kind == "owner" else grp.getgrnam(value).gr_gid
         except KeyError:
-            raise ModuleFail({"path": text(b_path), "msg": "chown failed: failed to look up user %s" % owner})
-    if orig == uid:
+            what = ("chown", "user") if kind == "owner" else ("chgrp", "group")
+            raise ModuleFail({"path": text(b_path), "msg": "%s failed: failed to look up %s %s" % (what + (value,))})
+    if orig == new:
         return changed
-    _note(diff, "owner", orig, uid)
+    _note(diff, kind, orig, new)
     if check:
         return True
     try:
-        os.lchown(b_path, uid, -1)
+        os.lchown(b_path, new, -1) if kind == "owner" else os.lchown(b_path, -1, new)
     except (IOError, OSError) as e:
-        raise ModuleFail({"path": text(b_path), "msg": "chown failed: %s" % e})
+        # AnsibleModule words the two failures differently: chown's message carries the error, chgrp's does not.
+        raise ModuleFail({"path": text(b_path), "msg": "chown failed: %s" % e if kind == "owner" else "chgrp failed"})
     return True
+
+
+def set_owner(path, owner, changed, diff, check):
+    return _set_id(path, owner, changed, diff, check, "owner")
 
 
 def set_group(path, group, changed, diff, check):
-    if group is None:
-        return changed
-    b_path = b(path)
-    if _absent_in_check(b_path, check):
-        return True
-    orig = os.lstat(b_path).st_gid
-    try:
-        gid = int(group)
-    except ValueError:
-        try:
-            gid = grp.getgrnam(group).gr_gid
-        except KeyError:
-            raise ModuleFail({"path": text(b_path), "msg": "chgrp failed: failed to look up group %s" % group})
-    if orig == gid:
-        return changed
-    _note(diff, "group", orig, gid)
-    if check:
-        return True
-    try:
-        os.lchown(b_path, -1, gid)
-    except OSError:
-        raise ModuleFail({"path": text(b_path), "msg": "chgrp failed"})
-    return True
+    return _set_id(path, group, changed, diff, check, "group")
 
 
 def set_mode(path, mode, changed, diff, check):

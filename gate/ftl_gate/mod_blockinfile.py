@@ -6,7 +6,6 @@ import os
 
 from . import textfile
 from .native import Unsupported
-from .native_args import absolute, check_args
 
 SPEC = {
     "path": ("path", None), "state": ("str", "present", ("absent", "present")),
@@ -22,14 +21,7 @@ _SEP = os.linesep.encode("ascii")
 
 
 def run(short, args, ctx):
-    args, mode = textfile.take_mode(args)
-    params, _ = check_args(args, SPEC, required=("path",), aliases=ALIASES)
-    params["mode"] = mode
-    textfile.check_common(params, EXCLUSIVE, args, ALIASES)
-    if params["validate"] is not None:
-        raise Unsupported("validate")
-    path = absolute(params["path"])
-    out = {"invocation": {"module_args": params}}
+    params, path, out = textfile.begin(args, SPEC, EXCLUSIVE, ALIASES)
     b_path = textfile.to_bytes(path)
     if os.path.isdir(b_path):
         return _fail(out, "Path %s is a directory !" % path, 256)

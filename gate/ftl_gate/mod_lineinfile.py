@@ -6,7 +6,6 @@ import os
 
 from . import textfile
 from .native import Unsupported
-from .native_args import absolute, check_args
 
 SPEC = {
     "path": ("path", None), "state": ("str", "present", ("absent", "present")), "regexp": ("str", None),
@@ -25,14 +24,7 @@ _SPECIAL = frozenset(b".^$*+?{}[]\\|()")
 
 
 def run(short, args, ctx):
-    args, mode = textfile.take_mode(args)
-    params, _ = check_args(args, SPEC, required=("path",), aliases=ALIASES)
-    params["mode"] = mode
-    textfile.check_common(params, EXCLUSIVE, args, ALIASES)
-    if params["validate"] is not None:
-        raise Unsupported("validate")
-    path = absolute(params["path"])
-    out = {"invocation": {"module_args": params}}
+    params, path, out = textfile.begin(args, SPEC, EXCLUSIVE, ALIASES)
     if params["regexp"] == "":
         out["warnings"] = [_EMPTY % "regular expression" + " If this is desired, use '^' to match every line "
                            "in the file and avoid this warning."]

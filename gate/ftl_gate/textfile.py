@@ -12,6 +12,7 @@ import errno
 import os
 
 from .native import Unsupported
+from .native_args import absolute, check_args
 
 # AnsibleModule's add_file_common_args but mode (raw, so a YAML number too: popped and checked by take_mode).
 FILE_COMMON = {"owner": ("str", None), "group": ("str", None), "seuser": ("str", None),
@@ -49,6 +50,18 @@ def check_common(params, mutually_exclusive, args, aliases):
     for path in _SELINUX_FS:
         if os.path.exists(path):
             raise Unsupported("selinux")
+
+
+def begin(args, spec, exclusive, aliases):
+    """What lineinfile and blockinfile check first: arguments as AnsibleModule takes them (mode apart), the
+    file-common ones they decline, validate (declined), the absolute path. Returns (params, path, out)."""
+    args, mode = take_mode(args)
+    params, _ = check_args(args, spec, required=("path",), aliases=aliases)
+    params["mode"] = mode
+    check_common(params, exclusive, args, aliases)
+    if params["validate"] is not None:
+        raise Unsupported("validate")
+    return params, absolute(params["path"]), {"invocation": {"module_args": params}}
 
 
 def finish(out, params, path, diff, ctx):
