@@ -6,12 +6,12 @@
 // link target). A case marked `"native": false` must be declined by the gate (ModuleNotFound, so the controller ships
 // the real module), and a declined case must leave the gate's copy untouched.
 import { afterAll, describe, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { cleanModuleResult } from "../../../src/modules/_ansible-local.ts";
-import { SYSTEM_PYTHON, runAnsibleModule } from "../../helpers/ansible.ts";
+import { runAnsibleModule } from "../../helpers/ansible.ts";
+import { type GateCase, fillTmp, runGateCases } from "../../helpers/native-gate.ts";
 
 const ROOT = join(import.meta.dir, "..", "..", "..");
 const FIXTURES = join(ROOT, "test", "fixtures", "native-parity");
@@ -76,12 +76,6 @@ function snapshot(dir: string): string[] {
   return out.sort();
 }
 
-function fill(value: unknown, tmp: string): unknown {
-  if (typeof value === "string") return value.replaceAll("{tmp}", tmp);
-  if (Array.isArray(value)) return value.map((v) => fill(v, tmp));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, tmp)]));
-  return value;
-}
 
 function normalise(value: unknown, tmp: string): unknown {
   if (typeof value === "string") return value.replaceAll(tmp, "{tmp}").replace(BACKUP, ".<pid>.<time>~");
@@ -90,19 +84,7 @@ function normalise(value: unknown, tmp: string): unknown {
   return value;
 }
 
-interface GateCase {
-  module: string;
-  args: Record<string, unknown>;
-  check_mode: boolean;
-  diff_mode: boolean;
-}
 
-/** The gate's native modules, all runs of a module in one Python process. */
-function runGate(cases: GateCase[]): Record<string, unknown>[] {
-  const r = spawnSync(SYSTEM_PYTHON, [join(ROOT, "gate", "tests", "native_driver.py")], { input: JSON.stringify(cases), encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`native_driver failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 const runs = (c: Case) => (c.twice ? 2 : 1);
 
@@ -112,9 +94,9 @@ for (const module of MODULES) {
     const pristine = snapshot(makeTree());
     const gateTmps = cases.map(() => makeTree());
     const plan = cases.flatMap((c, i) =>
-      Array.from({ length: runs(c) }, () => ({ module, args: fill(c.args, gateTmps[i]!) as Record<string, unknown>, check_mode: c.check_mode ?? false, diff_mode: c.diff_mode ?? false })),
+      Array.from({ length: runs(c) }, () => ({ module, args: fillTmp(c.args, gateTmps[i]!) as Record<string, unknown>, check_mode: c.check_mode ?? false, diff_mode: c.diff_mode ?? false })),
     );
-    const replies = runGate(plan);
+    const replies = runGateCases(plan);
     let next = 0;
     cases.forEach((c, i) => {
       const gate = replies.slice(next, next + runs(c));
@@ -129,7 +111,7 @@ for (const module of MODULES) {
         }
         const oracleTmp = makeTree();
         gate.forEach((reply, run) => {
-          const args = fill(c.args, oracleTmp) as Record<string, unknown>;
+          const args = fillTmp(c.args, oracleTmp) as Record<string, unknown>;
           const raw = runAnsibleModule(module, args, { checkMode: c.check_mode, diffMode: c.diff_mode, cwd: oracleTmp });
           const expected = normalise(cleanModuleResult(raw), oracleTmp) as Record<string, unknown>;
           expect(reply.unsupported).toBeUndefined();

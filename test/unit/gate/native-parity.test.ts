@@ -7,14 +7,14 @@
 // the oracle's tree and the gate's tree must hold the same files (type, mode, owner, links, content, times).
 // A case's `before` runs those argument sets first on each tree (an idempotent second run, a prepared state).
 import { afterAll, describe, expect, test } from "bun:test";
-import { spawnSync } from "node:child_process";
 import { chmodSync, linkSync, lstatSync, lutimesSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cleanModuleResult } from "../../../src/modules/_ansible-local.ts";
 import { getNativeModule } from "../../../src/modules/_native.ts";
 import { defaultModuleContext, runNativeModule } from "../../../src/modules/index.ts";
-import { SYSTEM_PYTHON, runAnsibleModule } from "../../helpers/ansible.ts";
+import { runAnsibleModule } from "../../helpers/ansible.ts";
+import { type GateCase, fillTmp, runGateCases } from "../../helpers/native-gate.ts";
 
 const ROOT = join(import.meta.dir, "..", "..", "..");
 const FIXTURES = join(ROOT, "test", "fixtures", "native-parity");
@@ -96,12 +96,6 @@ function snapshot(root: string): Record<string, unknown> {
   return out;
 }
 
-function fill(value: unknown, tmp: string): unknown {
-  if (typeof value === "string") return value.replaceAll("{tmp}", tmp);
-  if (Array.isArray(value)) return value.map((v) => fill(v, tmp));
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, tmp)]));
-  return value;
-}
 
 function normalise(value: unknown, tmp: string): unknown {
   if (typeof value === "string") return value.replaceAll(tmp, "{tmp}").replace(BACKUP_SUFFIX, ".<pid>.<time>~");
@@ -124,31 +118,19 @@ function oracleArgs(module: string, args: Record<string, unknown>): [string, Rec
 }
 
 /** The gate's native modules, all cases of a module in one Python process. */
-interface GateCase {
-  module: string;
-  args: Record<string, unknown>;
-  check_mode: boolean;
-  diff_mode: boolean;
-  before: Record<string, unknown>[];
-}
 
-function runGate(cases: GateCase[]): Record<string, unknown>[] {
-  const r = spawnSync(SYSTEM_PYTHON, [join(ROOT, "gate", "tests", "native_driver.py")], { input: JSON.stringify(cases), encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`native_driver failed: ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
 
 for (const module of MODULES) {
   const cases: Case[] = JSON.parse(readFileSync(join(FIXTURES, `${module}.json`), "utf8"));
   describe(`native ${module}: the real module, the TypeScript module and the gate agree`, () => {
     const gateTmps = cases.map(() => makeTree());
-    const gate = runGate(
+    const gate = runGateCases(
       cases.map((c, i) => ({
         module,
-        args: fill(c.args, gateTmps[i]!) as Record<string, unknown>,
+        args: fillTmp(c.args, gateTmps[i]!) as Record<string, unknown>,
         check_mode: c.check_mode ?? false,
         diff_mode: c.diff_mode ?? false,
-        before: (c.before ?? []).map((b) => fill(b, gateTmps[i]!) as Record<string, unknown>),
+        before: (c.before ?? []).map((b) => fillTmp(b, gateTmps[i]!) as Record<string, unknown>),
       })),
     );
     cases.forEach((c, i) => {
@@ -161,7 +143,7 @@ for (const module of MODULES) {
         }
         const oracleTmp = makeTree();
         const oracle = (args: Record<string, unknown>, opts: { checkMode?: boolean; diffMode?: boolean }): Record<string, unknown> => {
-          const [oMod, oArgs] = oracleArgs(module, fill(args, oracleTmp) as Record<string, unknown>);
+          const [oMod, oArgs] = oracleArgs(module, fillTmp(args, oracleTmp) as Record<string, unknown>);
           return runAnsibleModule(oMod, oArgs, { ...opts, cwd: oracleTmp });
         };
         for (const b of c.before ?? []) oracle(b, {});
@@ -175,8 +157,8 @@ for (const module of MODULES) {
         if (NO_TS_TWIN.has(module)) return;
         const tsTmp = makeTree();
         const tsCtx = (checkMode: boolean, diffMode: boolean) => defaultModuleContext({ checkMode, diffMode, cwd: tsTmp });
-        for (const b of c.before ?? []) await runNativeModule(getNativeModule(module)!, fill(b, tsTmp) as Record<string, unknown>, tsCtx(false, false));
-        const ts = await runNativeModule(getNativeModule(module)!, fill(c.args, tsTmp) as Record<string, unknown>, tsCtx(c.check_mode ?? false, c.diff_mode ?? false));
+        for (const b of c.before ?? []) await runNativeModule(getNativeModule(module)!, fillTmp(b, tsTmp) as Record<string, unknown>, tsCtx(false, false));
+        const ts = await runNativeModule(getNativeModule(module)!, fillTmp(c.args, tsTmp) as Record<string, unknown>, tsCtx(c.check_mode ?? false, c.diff_mode ?? false));
         expect(normalise(ts, tsTmp)).toEqual(expected);
       });
     });
