@@ -221,7 +221,8 @@ def run_forked_child(bundle_path, python_module, payload, out_fd, err_fd, workdi
     try:
         os.setpgid(0, 0)
         _die_with_parent()
-        os.chdir(workdir)
+        # The module stays in the gate's directory (where the ssh login left it), as ansible's modules do;
+        # AnsibleModule moves on to its tmpdir by itself when that directory cannot be read.
         in_fd = _stdin_from(payload, workdir)
         os.dup2(in_fd, 0)
         os.dup2(out_fd, 1)

@@ -57,14 +57,15 @@ def _done(r, params, warnings, rc):
 
 def run(short, args, ctx):
     params, internal = check_args(args, SHELL_SPEC if short == "shell" else SPEC)
-    workdir = native_proc.make_workdir()
+    cwd, made = native_proc.module_cwd()
     try:
-        return _command(params, internal, ctx, workdir)
+        return _command(params, internal, ctx, cwd)
     finally:
-        native_proc.remove_tree(workdir)
+        if made is not None:
+            native_proc.remove_tree(made)
 
 
-def _command(params, internal, ctx, workdir):
+def _command(params, internal, ctx, cwd):
     shell = params["_uses_shell"]
     executable = params["executable"]
     args = params["_raw_params"]
@@ -90,7 +91,6 @@ def _command(params, internal, ctx, workdir):
             raise Unsupported("shlex")
     args = args or argv
     r["cmd"] = args
-    cwd = workdir
     if chdir:
         if not (os.path.isdir(chdir) and os.access(chdir, os.X_OK)):
             raise Unsupported("chdir fails")

@@ -28,6 +28,20 @@ def make_workdir():
             continue
 
 
+def module_cwd():
+    """Where a module runs, as AnsibleModule._set_cwd decides: the gate's own directory (where the ssh login
+    left it, as a module started by ansible is) when it can be read there, else a fresh private directory (the
+    module's tmpdir, first in _set_cwd's list). Returns (cwd, the directory made for it or None); cwd None means
+    the gate's own, inherited by the command."""
+    try:
+        if os.access(os.getcwd(), os.F_OK | os.R_OK):
+            return None, None
+    except OSError:
+        pass
+    made = make_workdir()
+    return made, made
+
+
 def remove_tree(path):
     """shutil.rmtree(path, ignore_errors=True) without following links."""
     try:

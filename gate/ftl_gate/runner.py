@@ -152,7 +152,7 @@ class ModuleRunner(object):
         argv = [sys.executable] + _interpreter_flags() + ["-c", child.BOOTSTRAP, bundle_path, python_module, new_style]
         with open(payload_path, "rb") as stdin:
             proc = subprocess.Popen(argv, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    cwd=workdir, close_fds=True, start_new_session=True)
+                                    close_fds=True, start_new_session=True)
         self.children.add(proc.pid)
         try:
             out, err, timed_out = collect(proc.pid, proc.stdout.fileno(), proc.stderr.fileno(), timeout)

@@ -1,5 +1,6 @@
 """Native gate modules give what the real modules give."""
 import json
+import os
 import subprocess
 import unittest
 
@@ -79,6 +80,44 @@ class CreatesRemovesGlob(unittest.TestCase):
                  tmp + "/f", tmp + "/d/", tmp + "/nope", "f*", "[fd]", "?"]
         for name in names:
             self.assertEqual(_glob(name), glob.glob(name), repr(name))
+
+class CommandCwd(unittest.TestCase):
+    """AnsibleModule._set_cwd: a command runs in the gate's directory, or in a fresh one when that is gone."""
+
+    def setUp(self):
+        import shutil
+        import tempfile
+        self.tmp = tempfile.mkdtemp(prefix="ftl-gate-cwd-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.tmpdir = os.path.join(self.tmp, "t")  # TMPDIR: where a fallback directory would be made
+        os.mkdir(self.tmpdir)
+        old_env = os.environ.get("TMPDIR")
+        os.environ["TMPDIR"] = self.tmpdir
+        self.addCleanup(lambda: os.environ.pop("TMPDIR") if old_env is None else os.environ.update(TMPDIR=old_env))
+        old_cwd = os.getcwd()
+        self.addCleanup(os.chdir, old_cwd)
+
+    def pwd(self):
+        return native.run_native(native.lookup("command"), {"_raw_params": "pwd"}, native.Context())
+
+    def test_runs_in_the_gates_directory_and_makes_none(self):
+        here = os.path.join(self.tmp, "home")
+        os.mkdir(here)
+        os.chdir(here)
+        out = self.pwd()
+        self.assertEqual((out["rc"], out["result"]["stdout"]), (0, here))
+        self.assertEqual(os.listdir(self.tmpdir), [])
+
+    def test_a_removed_gate_directory_gives_a_fresh_one_removed_after(self):
+        gone = os.path.join(self.tmp, "gone")
+        os.mkdir(gone)
+        os.chdir(gone)
+        os.rmdir(gone)
+        out = self.pwd()
+        self.assertEqual(out["rc"], 0)
+        self.assertTrue(out["result"]["stdout"].startswith(os.path.join(self.tmpdir, "ftl-module-")), out)
+        self.assertEqual(os.listdir(self.tmpdir), [])
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -30,7 +30,7 @@ class RunnerCase(unittest.TestCase):
         r = runner.ModuleRunner()
         return r.run(self.bundle, "tmods." + module, module, args or {}, fork=fork, **kw)
 
-    def test_module_gets_args_flags_a_fresh_cwd_and_runs_as_main(self):
+    def test_module_gets_args_flags_the_gates_cwd_and_runs_as_main(self):
         for fork in (True, False):
             with self.subTest(fork=fork):
                 out = self.run_module("echo", {"x": 1}, fork=fork, check_mode=True, diff_mode=True)
@@ -43,8 +43,10 @@ class RunnerCase(unittest.TestCase):
                 # What AnsiballZ gives the module (the respawn helpers read them from __main__).
                 self.assertEqual((result["fqn"], result["modlib"]), ("tmods.echo", self.bundle))
                 self.assertEqual(result["argv"], [os.path.join(self.bundle, "tmods/echo.py")])
-                self.assertTrue(args["_ansible_tmpdir"].startswith(result["cwd"]))
-                self.assertFalse(os.path.exists(result["cwd"]), "the module's temp dir is removed")
+                # ansible's modules run where the ssh login left them; so do the gate's.
+                self.assertEqual(result["cwd"], os.getcwd())
+                self.assertTrue(args["_ansible_tmpdir"].startswith(tempfile.gettempdir() + "/ftl-module-"))
+                self.assertFalse(os.path.exists(args["_ansible_tmpdir"]), "the module's temp dir is removed")
                 self.assertNotIn("stdout", out)
 
     def test_junk_around_the_json_is_tolerated_and_kept(self):
