@@ -28,6 +28,10 @@ const proc = Bun.spawnSync(
   [
     process.execPath, "build", "--compile", "--bytecode", "--minify-syntax", "--minify-whitespace",
     "--external", "cpu-features",
+    // JavaScriptCore's tier-up thresholds x100: an ad-hoc run's code runs a few times per host, and compiling it
+    // cost more CPU than it saved (100 hosts over ssh: controller CPU -25%, wall -3%; docs/benchmarks.md).
+    // A user's script gets the normal policy back (src/automation/_script.ts).
+    "--compile-jit-policy=100",
     "--asset-naming=[name].[ext]",
     "--define", `FTL2_VERSION=${JSON.stringify(pkg.version)}`,
     "--define", `FTL2_GATE_SHA256=${JSON.stringify(pyz.sha256)}`,

@@ -137,6 +137,9 @@ export async function loadScript(path: string, opts: { cwd: string }): Promise<L
     throw new FtlError("SCRIPT_ERROR", `the script ${path} does not exist${abs === path ? "" : ` (looked for ${abs})`}`);
   }
   if (!statSync(abs).isFile()) throw new FtlError("SCRIPT_ERROR", `the script ${path} is not a file`, { file: abs });
+  // The binary starts with the JIT held back for run-few-times code (scripts/build.ts); a script's own code
+  // may be hot, so it runs under JavaScriptCore's normal policy.
+  Bun.unsafe.setJITPolicy(1);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(abs)) as Record<string, unknown>;

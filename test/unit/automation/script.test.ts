@@ -1,6 +1,6 @@
 // Script loading as both front doors use it: entry picking, the virtual module `ftl2`, and every failure
 // reported at the script's own file:line:column (Bun's own positions, checked against `bun script.ts`).
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { afterAll, beforeAll, describe, expect, spyOn, test } from "bun:test";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -40,6 +40,17 @@ async function failure(p: Promise<unknown>): Promise<FtlError> {
 }
 
 describe("loadScript", () => {
+  test("a script runs under JavaScriptCore's normal JIT policy (the binary starts with it held back)", async () => {
+    const spy = spyOn(Bun.unsafe, "setJITPolicy");
+    try {
+      Bun.unsafe.setJITPolicy(100);
+      await loadScript("default-entry.js", { cwd: dir });
+      expect(spy.mock.calls.at(-1)).toEqual([1]);
+    } finally {
+      spy.mockRestore();
+      Bun.unsafe.setJITPolicy(1);
+    }
+  });
   test("a relative path is resolved against cwd; the default export is the entry when there is no run", async () => {
     const s = await loadScript("default-entry.js", { cwd: dir });
     expect(s.path).toBe(join(dir, "default-entry.js"));
