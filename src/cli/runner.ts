@@ -11,8 +11,6 @@ import {
 
 import type { CliIO } from "./_io.ts";
 
-export const RUNNER_COMMANDS = ["worker", "transmit", "process"] as const;
-
 const WORKER_OPTIONS: readonly OptDef[] = [
   { dest: "help", kind: "flag", flags: ["-h", "--help"] },
   { dest: "version", kind: "flag", flags: ["--version"] },
@@ -100,7 +98,7 @@ async function processCommand(io: CliIO, argv: string[]): Promise<number> {
   return exitCode;
 }
 
-/** Runs `argv` = [command, ...args] with command one of RUNNER_COMMANDS. */
+/** Runs `argv` = [command, ...args] with command one of src/cli/index.ts RUNNER_COMMANDS. */
 export async function runRunnerCommand(io: CliIO, argv: string[]): Promise<number> {
   const [command = "", ...rest] = argv;
   try {
