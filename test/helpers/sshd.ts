@@ -256,3 +256,11 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture
     },
   };
 }
+
+/** A controller HOME whose ~/.ssh/known_hosts trusts the fixture's hosts (the caller removes it). */
+export function controllerHome(fx: SshFixture): string {
+  const home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
+  mkdirSync(join(home, ".ssh"));
+  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(fx.knownHosts));
+  return home;
+}

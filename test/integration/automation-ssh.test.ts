@@ -3,11 +3,10 @@
 // process leaving no gate behind.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { AutomationFailedError, automation, type AutomationOptions, type Ftl } from "../../src/automation/index.ts";
-import { startSshd, type SshFixture } from "../helpers/sshd.ts";
+import { controllerHome, startSshd, type SshFixture } from "../helpers/sshd.ts";
 import { ensureUser } from "../helpers/users.ts";
 
 let sshd: SshFixture;
@@ -26,9 +25,7 @@ async function waitUntil(what: string, ms: number, ok: () => boolean): Promise<v
 
 beforeAll(async () => {
   sshd = await startSshd({ hosts: 3, config: ["PasswordAuthentication yes"] });
-  home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
-  mkdirSync(join(home, ".ssh"));
-  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(sshd.knownHosts));
+  home = controllerHome(sshd);
   const line = (i: number) => {
     const h = sshd.hosts[i]!;
     return `${h.name} ansible_host=${h.address} ansible_port=${h.port} ansible_user=root ansible_ssh_private_key_file=${sshd.clientKey}`;

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runFtl2 } from "../helpers/cli.ts";
-import { startSshd, type SshFixture } from "../helpers/sshd.ts";
+import { controllerHome, startSshd, type SshFixture } from "../helpers/sshd.ts";
 
 let sshd: SshFixture;
 let home: string;
@@ -22,9 +22,7 @@ function gateProcesses(): number {
 
 beforeAll(async () => {
   sshd = await startSshd({ hosts: 3 });
-  home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
-  mkdirSync(join(home, ".ssh"));
-  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(sshd.knownHosts));
+  home = controllerHome(sshd);
   inv = sshd.inventory();
 });
 

@@ -3,11 +3,11 @@
 // pty kept raw so the gate's frames and the pyz upload pass unchanged), and SSH password logins.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash, randomBytes } from "node:crypto";
-import { readdirSync, readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runFtl2 } from "../helpers/cli.ts";
-import { startSshd, type SshFixture } from "../helpers/sshd.ts";
+import { controllerHome, startSshd, type SshFixture } from "../helpers/sshd.ts";
 import { ensureUser, haveSudo } from "../helpers/users.ts";
 import { isSuPrompt } from "../../src/transport/ssh/_bootstrap.ts";
 
@@ -22,9 +22,7 @@ beforeAll(async () => {
   // Logs in for the su tests; only they use it, so its gate cache may be emptied to force an upload.
   ensureUser("ftl2su");
   sshd = await startSshd({ hosts: 1, config: ["PasswordAuthentication yes"] });
-  home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
-  mkdirSync(join(home, ".ssh"));
-  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(sshd.knownHosts));
+  home = controllerHome(sshd);
 });
 
 afterAll(async () => {

@@ -2,11 +2,11 @@
 // modules run in the directory the ssh login left them in (the user's home), and so do the gate's, native
 // (`command`, `shell`) and shipped alike.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostBlocks, runAnsible, runFtl2 } from "../helpers/cli.ts";
-import { startSshd, type SshFixture } from "../helpers/sshd.ts";
+import { controllerHome, startSshd, type SshFixture } from "../helpers/sshd.ts";
 
 let sshd: SshFixture;
 let home: string;
@@ -14,9 +14,7 @@ let lib: string;
 
 beforeAll(async () => {
   sshd = await startSshd({ hosts: 2 });
-  home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
-  mkdirSync(join(home, ".ssh"));
-  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(sshd.knownHosts));
+  home = controllerHome(sshd);
   lib = mkdtempSync(join(tmpdir(), "ftl2-cwd-lib-"));
   writeFileSync(
     join(lib, "whereami.py"),

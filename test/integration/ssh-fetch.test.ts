@@ -7,7 +7,7 @@ import { createReadStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, st
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostBlocks, runAnsible, runFtl2 } from "../helpers/cli.ts";
-import { startSshd, type SshFixture } from "../helpers/sshd.ts";
+import { controllerHome, startSshd, type SshFixture } from "../helpers/sshd.ts";
 import { ensureUser } from "../helpers/users.ts";
 import { fileTree } from "../helpers/file-tree.ts";
 
@@ -18,9 +18,7 @@ let remote: string;
 beforeAll(async () => {
   ensureUser("ftl2sudo", { sudo: "nopasswd" });
   sshd = await startSshd({ hosts: 2 });
-  home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
-  mkdirSync(join(home, ".ssh"));
-  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(sshd.knownHosts));
+  home = controllerHome(sshd);
   // The "remote" files: the hosts are this machine.
   remote = mkdtempSync(join(tmpdir(), "ftl2-fetch-remote-"));
   chmodSync(remote, 0o755);

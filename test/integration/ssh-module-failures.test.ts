@@ -2,11 +2,11 @@
 // module returning without exit_json, an uncaught exception) against real sshd hosts, side by side with
 // the real `ansible`: the gate runs each module as AnsiballZ does, so the reports are ansible's.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostBlocks, runAnsible, runFtl2 } from "../helpers/cli.ts";
-import { startSshd, type SshFixture } from "../helpers/sshd.ts";
+import { controllerHome, startSshd, type SshFixture } from "../helpers/sshd.ts";
 
 let sshd: SshFixture;
 let home: string;
@@ -15,9 +15,7 @@ let lib: string;
 
 beforeAll(async () => {
   sshd = await startSshd({ hosts: 2 });
-  home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
-  mkdirSync(join(home, ".ssh"));
-  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(sshd.knownHosts));
+  home = controllerHome(sshd);
   work = mkdtempSync(join(tmpdir(), "ftl2-failures-"));
   writeFileSync(join(work, "plain"), "a file, not a directory\n");
   mkdirSync(join(work, "adir"));

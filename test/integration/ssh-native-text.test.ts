@@ -3,11 +3,10 @@
 // the real module the controller ships when the gate declines (here: seuser, which the native modules leave
 // to the real one; mode, owner and group they apply themselves).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { automation, type Ftl } from "../../src/automation/index.ts";
-import { startSshd, type SshFixture } from "../helpers/sshd.ts";
+import { controllerHome, startSshd, type SshFixture } from "../helpers/sshd.ts";
 
 let sshd: SshFixture;
 let home: string;
@@ -15,9 +14,7 @@ let inv: string;
 
 beforeAll(async () => {
   sshd = await startSshd({ hosts: 1 });
-  home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
-  mkdirSync(join(home, ".ssh"));
-  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(sshd.knownHosts));
+  home = controllerHome(sshd);
   inv = sshd.inventory();
 });
 
