@@ -27,11 +27,14 @@ const outfile = join(dist, "ftl2");
 const proc = Bun.spawnSync(
   [
     process.execPath, "build", "--compile", "--bytecode", "--minify-syntax", "--minify-whitespace",
-    "--external", "cpu-features",
     // JavaScriptCore's tier-up thresholds x100: an ad-hoc run's code runs a few times per host, and compiling it
     // cost more CPU than it saved (100 hosts over ssh: controller CPU -25%, wall -3%; docs/benchmarks.md).
     // A user's script gets the normal policy back (src/automation/_script.ts).
     "--compile-jit-policy=100",
+    // The binary reads no .env and no bunfig.toml from the directory it is run in: ansible reads neither, a .env
+    // would leak into every run's environment and a bunfig.toml's preload would run code (test/e2e/binary.test.ts).
+    // Bun would also list every directory from / down to the cwd to look for them (13 ms under an 8000-entry /tmp).
+    "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig",
     "--asset-naming=[name].[ext]",
     "--define", `FTL2_VERSION=${JSON.stringify(pkg.version)}`,
     "--define", `FTL2_GATE_SHA256=${JSON.stringify(pyz.sha256)}`,

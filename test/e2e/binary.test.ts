@@ -2,7 +2,7 @@
 // no Node, no repo on PATH): the ad-hoc CLI works, and bad input gets one clear line and a non-zero exit.
 import { beforeAll, describe, expect, test } from "bun:test";
 import { spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -80,6 +80,29 @@ describe("the binary alone", () => {
     expect(await new Response(child.stderr).text()).toContain("[ERROR]: User interrupted execution");
     await Bun.sleep(100);
     expect(spawnSync("pgrep", ["-f", "sleep 39.5"]).status).toBe(1);
+  });
+});
+
+describe("the working directory is data, not configuration", () => {
+  // Bun's compiled binaries load ./.env into the environment and ./bunfig.toml (whose preload runs code) unless
+  // built not to, and resolve a module left external from the cwd up: ansible reads none of these, and a directory
+  // the user happens to be in must not change a run or run code in it.
+  test("a .env there does not reach the environment; a bunfig.toml or node_modules there runs nothing", () => {
+    const cwd = mkdtempSync(join(dir, "cwd-"));
+    writeFileSync(join(cwd, ".env"), "FTL2_DOTENV_PROBE=loaded\n");
+    const marker = join(cwd, "preloaded");
+    const ran = (what: string) => `require("node:fs").writeFileSync(${JSON.stringify(marker)}, ${JSON.stringify(what)});\n`;
+    writeFileSync(join(cwd, "preload.ts"), ran("bunfig preload"));
+    writeFileSync(join(cwd, "bunfig.toml"), 'preload = ["./preload.ts"]\n');
+    // ssh2 asks for the optional native addon cpu-features in a try/catch.
+    mkdirSync(join(cwd, "node_modules", "cpu-features"), { recursive: true });
+    writeFileSync(join(cwd, "node_modules", "cpu-features", "index.js"), ran("node_modules/cpu-features") + "module.exports = () => ({});\n");
+    const r = spawnSync(bin, ["localhost", "-m", "shell", "-a", 'echo "probe=${FTL2_DOTENV_PROBE:-unset}"'], {
+      cwd, encoding: "utf8", env: { PATH: "/usr/bin:/bin", HOME: dir, ANSIBLE_NOCOLOR: "1" },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("probe=unset");
+    expect(existsSync(marker) ? readFileSync(marker, "utf8") : "nothing ran").toBe("nothing ran");
   });
 });
 
