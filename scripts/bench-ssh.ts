@@ -5,13 +5,13 @@
 // Usage: node scripts/with-bun.mjs run scripts/bench-ssh.ts [--quick] [--sizes 20,100,500] [--warm-only]
 // (--warm-only: only the per-call part, without ansible, printed and not written to docs/benchmarks.md)
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConnectionPool, runTask } from "../src/executor/index.ts";
 import { prepareModule } from "../src/modules/_prepare.ts";
 import type { ConnectionDefaults, HostTarget } from "../src/transport/index.ts";
-import { startSshd, type SshFixture } from "../test/helpers/sshd.ts";
+import { controllerHome, startSshd, type SshFixture } from "../test/helpers/sshd.ts";
 import { measure, median, type Measurement, FTL2_BIN, ROOT, SYSTEM_PY, forksFor, hostSizes, MITOGEN_PLUGINS, publishSection, measureAnsibleCold, writeSshInventory } from "./_bench-util.ts";
 
 const root = ROOT;
@@ -30,7 +30,6 @@ const work = mkdtempSync(join(tmpdir(), "ftl2-bench-ssh-"));
 const remoteHome = join(work, "remote-home");
 const home = join(work, "home");
 mkdirSync(remoteHome);
-mkdirSync(join(home, ".ssh"), { recursive: true });
 
 const inventory = (fx: SshFixture, n: number): string => writeSshInventory(work, fx.hosts, fx.clientKey, n);
 
@@ -178,7 +177,7 @@ const fx = await startSshd({ hosts: Math.max(...sizes, WARM_HOSTS), config: [`Se
 let warmLines: string[] = [];
 const load0 = loadavg()[0]!;
 try {
-  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(fx.knownHosts));
+  controllerHome(fx, home);
   if (!warmOnly) await adhocRows(fx);
   warmLines = await warmPerCall(fx);
 } finally {

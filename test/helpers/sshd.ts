@@ -257,10 +257,9 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<SshFixture
   };
 }
 
-/** A controller HOME whose ~/.ssh/known_hosts trusts the fixture's hosts (the caller removes it). */
-export function controllerHome(fx: SshFixture): string {
-  const home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
-  mkdirSync(join(home, ".ssh"));
+/** A controller HOME (`home`, else a fresh one) whose ~/.ssh/known_hosts trusts the fixture's hosts (the caller removes it). */
+export function controllerHome(fx: SshFixture, home = mkdtempSync(join(tmpdir(), "ftl2-home-"))): string {
+  mkdirSync(join(home, ".ssh"), { recursive: true });
   writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(fx.knownHosts));
   return home;
 }

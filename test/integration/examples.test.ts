@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlink
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SYSTEM_PYTHON } from "../helpers/ansible.ts";
-import { startSshd, type SshFixture } from "../helpers/sshd.ts";
+import { controllerHome, startSshd, type SshFixture } from "../helpers/sshd.ts";
 
 const ROOT = join(import.meta.dir, "..", "..");
 const BIN = join(ROOT, "dist", "ftl2");
@@ -29,9 +29,9 @@ beforeAll(async () => {
   shared = join(work, "own");
   home = join(work, "home");
   const remoteHome = join(work, "remote-home");
-  for (const d of [shared, join(home, ".ssh"), remoteHome]) mkdirSync(d, { recursive: true });
+  for (const d of [shared, remoteHome]) mkdirSync(d, { recursive: true });
   sshd = await startSshd({ hosts: 5, hostsPerDaemon: 1, ownDir: shared, config: [`SetEnv HOME=${remoteHome}`] });
-  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(sshd.knownHosts));
+  controllerHome(sshd, home);
   const line = (name: string) => {
     const h = sshd.hosts.find((x) => x.name === name)!;
     return `${name} ansible_host=${h.address} ansible_port=${h.port}`;

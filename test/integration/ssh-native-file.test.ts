@@ -2,11 +2,11 @@
 // bundle cache stays empty through file, copy (stat, Put, copy module, file cleanup) and an idempotent
 // second copy, while a shipped module (replace) does fill it, so the check can fail.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runFtl2 } from "../helpers/cli.ts";
-import { startSshd, type SshFixture } from "../helpers/sshd.ts";
+import { controllerHome, startSshd, type SshFixture } from "../helpers/sshd.ts";
 
 let sshd: SshFixture;
 let home: string;
@@ -22,12 +22,10 @@ const bundles = (): string[] => {
 const adhoc = (module: string, args: string) => runFtl2(["host001", "-i", inv, "-m", module, "-a", args, "-o"], { env: env() });
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), "ftl2-home-"));
   remoteHome = mkdtempSync(join(tmpdir(), "ftl2-remote-home-"));
   dir = mkdtempSync(join(tmpdir(), "ftl2-native-file-"));
   sshd = await startSshd({ hosts: 1, config: [`SetEnv HOME=${remoteHome}`] });
-  mkdirSync(join(home, ".ssh"));
-  writeFileSync(join(home, ".ssh", "known_hosts"), readFileSync(sshd.knownHosts));
+  home = controllerHome(sshd);
   inv = sshd.inventory();
 });
 
