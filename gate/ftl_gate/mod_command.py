@@ -57,9 +57,9 @@ def _done(r, params, warnings, rc):
 
 def run(short, args, ctx):
     params, internal = check_args(args, SHELL_SPEC if short == "shell" else SPEC)
-    cwd, made = native_proc.module_cwd()
+    made = native_proc.fallback_cwd()
     try:
-        return _command(params, internal, ctx, cwd)
+        return _command(params, internal, ctx, made)
     finally:
         if made is not None:
             native_proc.remove_tree(made)

@@ -28,18 +28,16 @@ def make_workdir():
             continue
 
 
-def module_cwd():
-    """Where a module runs, as AnsibleModule._set_cwd decides: the gate's own directory (where the ssh login
-    left it, as a module started by ansible is) when it can be read there, else a fresh private directory (the
-    module's tmpdir, first in _set_cwd's list). Returns (cwd, the directory made for it or None); cwd None means
-    the gate's own, inherited by the command."""
+def fallback_cwd():
+    """Where a module runs, as AnsibleModule._set_cwd decides: None for the gate's own directory (where the ssh
+    login left it, as a module started by ansible is) when it can be read there, else a fresh private directory
+    (the module's tmpdir, first in _set_cwd's list) that the caller removes."""
     try:
         if os.access(os.getcwd(), os.F_OK | os.R_OK):
-            return None, None
+            return None
     except OSError:
         pass
-    made = make_workdir()
-    return made, made
+    return make_workdir()
 
 
 def remove_tree(path):
